@@ -1,1 +1,365 @@
-from django.db import models  # noqa: F401
+"""The social map: organisations (aanbieders), facilities (voorzieningen, HSDS 'service'), locations, the
+link between them (HSDS 'service_at_location'), taxonomy terms and areas.
+
+Identifiers are UUIDs so HSDS ids survive import and export unchanged. Organisations, locations and
+facilities are Wagtail snippets with drafts, revisions, preview, locking and workflows: the public side
+only ever shows live objects.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+# -- Taxonomy ------------------------------------------------------------------------------------------
+
+LEVENSDOMEIN = "levensdomein"
+DOELGROEP = "doelgroep"
+TOEGANG = "toegang"
+KOSTEN = "kosten"
+TAXONOMIES = [
+    (LEVENSDOMEIN, _("Life domain")),
+    (DOELGROEP, _("Target group")),
+    (TOEGANG, _("Access")),
+    (KOSTEN, _("Costs")),
+]
+
+
+class TaxonomyTerm(models.Model):
+    """A term in one of the four taxonomies; the codes are those of DESIGN.md and appear in URLs and HSDS."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    taxonomy = models.CharField(_("taxonomy"), max_length=20, choices=TAXONOMIES)
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [FieldPanel("taxonomy"), FieldPanel("code"), FieldPanel("name"), FieldPanel("description"), FieldPanel("sort_order")]
+
+    class Meta:
+        verbose_name = _("taxonomy term")
+        verbose_name_plural = _("taxonomy terms")
+        ordering = ["taxonomy", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["taxonomy", "code"], name="unique_taxonomy_code")]
+
+    def __str__(self):
+        return self.name
+
+
+# -- Areas ---------------------------------------------------------------------------------------------
+
+
+class Area(models.Model):
+    """An area in a tree: gemeente > gebied > wijk or dorp. Wijken carry their CBS code and boundary."""
+
+    GEMEENTE = "gemeente"
+    GEBIED = "gebied"
+    WIJK = "wijk"
+    DORP = "dorp"
+    KINDS = [(GEMEENTE, _("municipality")), (GEBIED, _("area")), (WIJK, _("district")), (DORP, _("village"))]
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    cbs_code = models.CharField(_("CBS code"), max_length=12, blank=True, db_index=True, help_text=_("For example WK011444."))
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude of the centre"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude of the centre"), null=True, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("parent")]),
+        FieldPanel("cbs_code"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+    ]
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def descendants_and_self(self):
+        """All areas at or below this one (the tree is shallow: at most three levels)."""
+        ids = {self.pk}
+        frontier = [self.pk]
+        while frontier:
+            frontier = list(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.update(frontier)
+        return Area.objects.filter(pk__in=ids)
+
+
+# -- Organisations, locations, facilities --------------------------------------------------------------
+
+
+class SnippetBase(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel):
+    """Drafts, revisions, preview, locking and workflows for the social map's snippets."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Organisation(SnippetBase):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("website"), FieldRowPanel([FieldPanel("email"), FieldPanel("phone")])]
+    search_fields = [index.SearchField("name", boost=3), index.AutocompleteField("name"), index.SearchField("description")]
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "socialmap/previews/organisation.html"
+
+
+class Location(SnippetBase):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    address_1 = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("place"), max_length=100, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("district or village"), null=True, blank=True, on_delete=models.SET_NULL, related_name="locations"
+    )
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), null=True, blank=True)
+    accessibility_note = models.CharField(_("accessibility note"), max_length=300, blank=True)
+    transport_note = models.CharField(_("public transport"), max_length=300, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("address_1"), FieldRowPanel([FieldPanel("postal_code"), FieldPanel("city")]), FieldPanel("area")],
+            heading=_("Address"),
+        ),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])], heading=_("Position on the map")),
+        MultiFieldPanel(
+            [FieldPanel("wheelchair_accessible"), FieldPanel("accessibility_note"), FieldPanel("transport_note")],
+            heading=_("Getting there"),
+        ),
+    ]
+    search_fields = [
+        index.SearchField("name", boost=2),
+        index.AutocompleteField("name"),
+        index.SearchField("city"),
+        index.SearchField("address_1"),
+        index.FilterField("postal_code"),
+    ]
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}" if self.city else self.name
+
+    @property
+    def has_position(self):
+        return self.latitude is not None and self.longitude is not None
+
+    def get_preview_template(self, request, mode_name):
+        return "socialmap/previews/location.html"
+
+
+class Facility(SnippetBase):
+    """A facility or service (HSDS 'service') offered by an organisation at one or more locations."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    DEFUNCT = "defunct"
+    TEMPORARILY_CLOSED = "temporarily closed"
+    STATUSES = [
+        (ACTIVE, _("active")),
+        (INACTIVE, _("inactive")),
+        (DEFUNCT, _("stopped")),
+        (TEMPORARILY_CLOSED, _("temporarily closed")),
+    ]
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="facilities"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    description = models.TextField(_("description"), help_text=_("What you can get here, in plain language (B1)."))
+    status = models.CharField(_("status"), max_length=20, choices=STATUSES, default=ACTIVE)
+    url = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    eligibility_description = models.TextField(_("who is it for"), blank=True)
+    fees_description = models.TextField(_("costs"), blank=True)
+    application_process = models.TextField(_("how to apply"), blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Language codes, for example nl, en, ar."))
+    terms = ParentalManyToManyField(TaxonomyTerm, verbose_name=_("taxonomy terms"), blank=True, related_name="facilities")
+    areas_served = ParentalManyToManyField(Area, verbose_name=_("areas served"), blank=True, related_name="facilities_served")
+    last_verified = models.DateField(_("last checked on"), null=True, blank=True)
+    review_interval_days = models.PositiveIntegerField(
+        _("check every (days)"), default=365, validators=[MinValueValidator(7), MaxValueValidator(3650)]
+    )
+    review_contact_email = models.EmailField(
+        _("email for the periodic check"), blank=True, help_text=_("Who gets the yearly request to confirm or correct this entry.")
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("organisation"),
+        FieldPanel("description"),
+        FieldPanel("status"),
+        MultiFieldPanel([FieldPanel("terms"), FieldPanel("areas_served")], heading=_("Classification")),
+        MultiFieldPanel(
+            [FieldPanel("url"), FieldPanel("email"), InlinePanel("phones", label=_("Phone numbers"))], heading=_("Contact")
+        ),
+        InlinePanel("service_at_locations", label=_("Locations and opening hours")),
+        MultiFieldPanel(
+            [FieldPanel("eligibility_description"), FieldPanel("fees_description"), FieldPanel("application_process"), FieldPanel("languages")],
+            heading=_("Practical"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("last_verified"), FieldPanel("review_interval_days"), FieldPanel("review_contact_email")],
+            heading=_("Keeping it current"),
+        ),
+        FieldPanel("slug"),
+    ]
+    search_fields = [
+        index.SearchField("name", boost=4),
+        index.AutocompleteField("name"),
+        index.SearchField("description"),
+        index.SearchField("eligibility_description"),
+        index.RelatedFields("organisation", [index.SearchField("name")]),
+        index.RelatedFields("terms", [index.SearchField("name")]),
+        index.FilterField("status"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self):
+        base = slugify(self.name)[:100] or "voorziening"
+        slug, n = base, 2
+        while Facility.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def review_due_on(self):
+        if not self.last_verified:
+            return None
+        return self.last_verified + timedelta(days=self.review_interval_days)
+
+    @property
+    def review_due(self):
+        due = self.review_due_on
+        return due is None or due <= timezone.localdate()
+
+    def terms_of(self, taxonomy):
+        return [t for t in self.terms.all() if t.taxonomy == taxonomy]
+
+    def get_preview_template(self, request, mode_name):
+        return "socialmap/previews/facility.html"
+
+
+class FacilityPhone(Orderable):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    facility = ParentalKey(Facility, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("number"), max_length=40)
+    description = models.CharField(_("description"), max_length=100, blank=True, help_text=_("For example: only in the morning."))
+
+    panels = [FieldRowPanel([FieldPanel("number"), FieldPanel("description")])]
+
+    def __str__(self):
+        return self.number
+
+
+class OpeningHoursBlock(blocks.StructBlock):
+    days = blocks.MultipleChoiceBlock(
+        label=_("Days"),
+        choices=[
+            ("MO", _("Monday")),
+            ("TU", _("Tuesday")),
+            ("WE", _("Wednesday")),
+            ("TH", _("Thursday")),
+            ("FR", _("Friday")),
+            ("SA", _("Saturday")),
+            ("SU", _("Sunday")),
+        ],
+    )
+    opens_at = blocks.TimeBlock(label=_("Opens at"), required=False)
+    closes_at = blocks.TimeBlock(label=_("Closes at"), required=False)
+    note = blocks.CharBlock(label=_("Note"), required=False, max_length=200)
+
+    class Meta:
+        icon = "time"
+        label = _("Opening hours")
+
+
+class ServiceAtLocation(Orderable):
+    """Where a facility is offered, with the opening hours at that place (HSDS 'service_at_location')."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    facility = ParentalKey(Facility, on_delete=models.CASCADE, related_name="service_at_locations")
+    location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="service_at_locations")
+    opening_hours = StreamField([("hours", OpeningHoursBlock())], verbose_name=_("opening hours"), blank=True)
+    opening_hours_note = models.CharField(_("about the opening hours"), max_length=300, blank=True)
+
+    panels = [FieldPanel("location"), FieldPanel("opening_hours"), FieldPanel("opening_hours_note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("location of the facility")
+        verbose_name_plural = _("locations of the facility")
+
+    def __str__(self):
+        return f"{self.facility} @ {self.location}"

@@ -1,0 +1,169 @@
+"""The facility search service: one interface for the social-map page, the GeoJSON endpoint, site search
+and search_eval, whatever backend runs underneath.
+
+    result = search_facilities(FacilityQuery(text="mantelzorg", filters={"doelgroep": ["ouderen"]},
+                                             near=(52.79, 6.90), radius_km=5, sort="distance"))
+    result.hits        # list of FacilityHit (facility, score, distance_km), best first, all matches
+    result.facets      # {"levensdomein": [FacetValue(code, name, count, selected)], ...}
+    result.total       # number of matching facilities
+
+Filters are strict (a facility passes a doelgroep filter only with that doelgroep itself); several
+values within a group are OR, groups are AND. Facet counts for a group are counted with every filter
+applied except that group's own (as Elasticsearch's post_filter does), so ticking a box never makes the
+other boxes in the same group drop to zero.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+FACET_GROUPS = ["levensdomein", "doelgroep", "toegang", "kosten", "gebied", "wijk"]
+TAXONOMY_GROUPS = ["levensdomein", "doelgroep", "toegang", "kosten"]
+EARTH_RADIUS_KM = 6371.0088
+SORTS = ("relevance", "distance", "name")
+
+
+@dataclass
+class FacilityQuery:
+    text: str = ""
+    filters: dict = field(default_factory=dict)  # group -> list of codes (wijk: CBS code or slug, gebied: slug)
+    near: tuple | None = None  # (lat, lng)
+    radius_km: float | None = None
+    sort: str = "relevance"
+
+
+@dataclass
+class FacilityHit:
+    facility: object
+    score: float = 0.0
+    distance_km: float | None = None
+    location: object = None  # the nearest location when `near` is given, else the first
+
+
+@dataclass
+class FacetValue:
+    code: str
+    name: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class FacilitySearchResult:
+    query: FacilityQuery
+    hits: list
+    facets: dict
+    total: int
+    notice: str = ""  # e.g. a fallback message shown to the resident
+
+    @property
+    def facilities(self):
+        return [h.facility for h in self.hits]
+
+
+def haversine_km(lat1, lng1, lat2, lng2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def public_facilities():
+    """Live, active facilities with what listings need, in as few queries as possible."""
+    from socialmap.models import Facility, ServiceAtLocation
+
+    return (
+        Facility.objects.filter(live=True, status=Facility.ACTIVE)
+        .select_related("organisation")
+        .prefetch_related(
+            "terms",
+            "areas_served",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location__area__parent").order_by("sort_order"),
+            ),
+        )
+    )
+
+
+def group_filter_q(group, codes):
+    """A Q object for one facet group (OR within the group)."""
+    from socialmap.models import Area
+
+    codes = [c for c in codes if c]
+    if not codes:
+        return Q()
+    if group in TAXONOMY_GROUPS:
+        return Q(terms__taxonomy=group, terms__code__in=codes)
+    if group == "wijk":
+        areas = Area.objects.filter(Q(cbs_code__in=codes) | Q(slug__in=codes))
+        return Q(service_at_locations__location__area__in=areas) | Q(areas_served__in=areas)
+    if group == "gebied":
+        gebieden = Area.objects.filter(slug__in=codes, kind="gebied")
+        return Q(service_at_locations__location__area__parent__in=gebieden) | Q(areas_served__in=gebieden) | Q(
+            areas_served__parent__in=gebieden
+        )
+    return Q()
+
+
+def apply_filters(queryset, filters, skip_group=None):
+    for group, codes in (filters or {}).items():
+        if group == skip_group or group not in FACET_GROUPS:
+            continue
+        q = group_filter_q(group, codes)
+        if q:
+            queryset = queryset.filter(pk__in=queryset.model.objects.filter(q).values("pk"))
+    return queryset
+
+
+def nearest_location(facility, near):
+    best, best_km = None, None
+    for sal in facility.service_at_locations.all():
+        loc = sal.location
+        if loc.latitude is None or loc.longitude is None:
+            continue
+        km = haversine_km(near[0], near[1], loc.latitude, loc.longitude)
+        if best_km is None or km < best_km:
+            best, best_km = loc, km
+    return best, best_km
+
+
+def first_location(facility):
+    sals = list(facility.service_at_locations.all())
+    return sals[0].location if sals else None
+
+
+def facet_counts(base_queryset, filters, matching_ids_for):
+    """Counts per facet value; `matching_ids_for(group)` gives the ids matching all filters but that group's."""
+    from socialmap.models import Area, TaxonomyTerm
+
+    facets = {}
+    for group in TAXONOMY_GROUPS:
+        ids = matching_ids_for(group)
+        selected = set((filters or {}).get(group, []))
+        counts = {}
+        for code in TaxonomyTerm.objects.filter(taxonomy=group, facilities__in=ids).values_list("code", flat=True):
+            counts[code] = counts.get(code, 0) + 1
+        facets[group] = [
+            FacetValue(t.code, t.name, counts.get(t.code, 0), t.code in selected)
+            for t in TaxonomyTerm.objects.filter(taxonomy=group)
+        ]
+    for group, kind in (("gebied", "gebied"), ("wijk", None)):
+        ids = matching_ids_for(group)
+        selected = set((filters or {}).get(group, []))
+        areas = Area.objects.filter(kind="gebied") if kind else Area.objects.filter(kind__in=["wijk", "dorp"])
+        values = []
+        for area in areas.order_by("name"):
+            count = base_queryset.model.objects.filter(pk__in=ids).filter(group_filter_q(group, [area.cbs_code or area.slug] if group == "wijk" else [area.slug])).distinct().count()
+            code = area.cbs_code if group == "wijk" else area.slug
+            values.append(FacetValue(code, area.name, count, code in selected or area.slug in selected))
+        facets[group] = values
+    return facets
+
+
+def search_facilities(query, backend=None):
+    """Run a facility search with the configured backend (see search.backends)."""
+    from search.backends import get_facility_backend
+
+    return (backend or get_facility_backend()).search(query)
