@@ -23,6 +23,7 @@ sets do) and on the location itself; other areas (gebied) as a `gebied` attribut
 
 import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -529,7 +530,30 @@ def _publish(instance, user=None):
     revision.publish(user=user, skip_permission_checks=True)
 
 
-def _upsert_simple(model, values, state_fn, user):
+@contextmanager
+def deferred_search_indexing(written):
+    """Index each written object once at the end instead of on every save (publishing saves an object
+    three times). Disconnecting the signal is process-wide, so a facility edited in the same process
+    during an import is indexed by the next save or `update_index`."""
+    from django.db.models.signals import post_save
+    from modelsearch.index import insert_or_update_object
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    from .models import Facility, Location, Organisation
+
+    models = (Organisation, Location, Facility)
+    disconnected = [m for m in models if post_save.disconnect(post_save_signal_handler, sender=m)]
+    try:
+        yield
+    finally:
+        for model in disconnected:
+            post_save.connect(post_save_signal_handler, sender=model)
+    if disconnected:
+        for instance in written:
+            insert_or_update_object(instance)
+
+
+def _upsert_simple(model, values, state_fn, user, written):
     """Create or update an organisation or location; returns 'created', 'updated' or 'unchanged'."""
     pk = values["id"]
     instance = model.objects.filter(pk=pk).first()
@@ -544,17 +568,19 @@ def _upsert_simple(model, values, state_fn, user):
     instance.live = True
     instance.save()
     _publish(instance, user)
+    written.append(instance)
     return status
 
 
-def apply_plan(plan, lookups, user=None):
+def apply_plan(plan, lookups, user=None, written=None):
     """Write one plan; returns 'created', 'updated' or 'unchanged' for the facility itself."""
+    written = [] if written is None else written
     from .models import Facility, FacilityPhone, Location, Organisation, ServiceAtLocation
 
     if plan.organisation:
-        _upsert_simple(Organisation, plan.organisation, organisation_state, user)
+        _upsert_simple(Organisation, plan.organisation, organisation_state, user, written)
     for location in plan.locations:
-        _upsert_simple(Location, location, location_state, user)
+        _upsert_simple(Location, location, location_state, user, written)
 
     facility = Facility.objects.filter(pk=plan.facility["id"]).first()
     if facility is not None:
@@ -583,6 +609,7 @@ def apply_plan(plan, lookups, user=None):
     facility.live = True
     facility.save()
     _publish(facility, user)
+    written.append(facility)
     return status
 
 
@@ -633,11 +660,13 @@ def import_services(records, dry_run=False, atomic=True, progress=None, skip_inv
     report.skipped = len(report.invalid_indexes)
 
     def write():
-        for index, plan in plans.items():
-            outcome = apply_plan(plan, lookups, user=user)
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if progress:
-                progress(1)
+        written = []
+        with deferred_search_indexing(written):
+            for index, plan in plans.items():
+                outcome = apply_plan(plan, lookups, user=user, written=written)
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                if progress:
+                    progress(1)
 
     if atomic:
         with transaction.atomic():
