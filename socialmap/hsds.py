@@ -763,14 +763,19 @@ def export_location(loc):
     return data
 
 
-def export_service(facility):
-    org = facility.organisation
+def export_organisation(org):
     organisation = _clean(
         {"id": str(org.pk), "name": org.name, "description": org.description, "email": org.email, "website": org.website}
     )
     organisation.setdefault("description", "")  # required by the schema
     if org.phone:
         organisation["phones"] = [{"id": derived_id("phone", org.pk), "organization_id": str(org.pk), "number": org.phone}]
+    return organisation
+
+
+def export_service(facility):
+    org = facility.organisation
+    organisation = export_organisation(org)
     data = _clean(
         {
             "id": str(facility.pk),
