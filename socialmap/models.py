@@ -30,6 +30,9 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from .forms import FacilityAdminForm
+from .location_widget import LocationMapPanel
+
 # -- Taxonomy ------------------------------------------------------------------------------------------
 
 LEVENSDOMEIN = "levensdomein"
@@ -184,7 +187,10 @@ class Location(SnippetBase):
             ],
             heading=_("Address"),
         ),
-        MultiFieldPanel([FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])], heading=_("Position on the map")),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]), LocationMapPanel()],
+            heading=_("Position on the map"),
+        ),
         MultiFieldPanel(
             [FieldPanel("wheelchair_accessible"), FieldPanel("accessibility_note"), FieldPanel("transport_note")],
             heading=_("Getting there"),
@@ -254,6 +260,8 @@ class Facility(SnippetBase):
         _("email for the periodic check"), blank=True, help_text=_("Who gets the yearly request to confirm or correct this entry.")
     )
     review_requested_at = models.DateTimeField(_("check last requested at"), null=True, blank=True, editable=False)
+
+    base_form_class = FacilityAdminForm
 
     panels = [
         FieldPanel("name"),
