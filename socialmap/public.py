@@ -142,14 +142,27 @@ def language_names(codes):
     return names
 
 
-def terms_by_taxonomy(facility):
-    from .models import TAXONOMIES
+GROUP_LABELS = {
+    "levensdomein": lambda: _("Topic"),
+    "doelgroep": lambda: _("For whom"),
+    "toegang": lambda: _("How to get it"),
+    "kosten": lambda: _("What it costs"),
+    "gebied": lambda: _("Area of the municipality"),
+    "wijk": lambda: _("District or village"),
+}
 
+
+def group_label(group):
+    """The resident-facing name of a facet group (taxonomy or area level)."""
+    return GROUP_LABELS[group]() if group in GROUP_LABELS else group
+
+
+def terms_by_taxonomy(facility):
     grouped = []
-    for taxonomy, label in TAXONOMIES:
+    for taxonomy in ("levensdomein", "doelgroep", "toegang", "kosten"):
         terms = facility.terms_of(taxonomy)
         if terms:
-            grouped.append({"taxonomy": taxonomy, "label": label, "terms": terms})
+            grouped.append({"taxonomy": taxonomy, "label": group_label(taxonomy), "terms": terms})
     return grouped
 
 

@@ -24,14 +24,6 @@ from .query import RADIUS_CHOICES, parse_map_search
 
 logger = logging.getLogger(__name__)
 
-FACET_LEGENDS = {
-    "levensdomein": lambda: _("Topic"),
-    "doelgroep": lambda: _("For whom"),
-    "toegang": lambda: _("How to get it"),
-    "kosten": lambda: _("What it costs"),
-    "gebied": lambda: _("Area of the municipality"),
-    "wijk": lambda: _("District or village"),
-}
 
 
 def map_config(page, request, **extra):
@@ -63,7 +55,7 @@ def facet_groups(result, state):
     for group, values in result.facets.items():
         shown = [v for v in values if v.count or v.selected]
         if shown:
-            groups.append({"name": group, "legend": FACET_LEGENDS.get(group, lambda: group)(), "values": shown,
+            groups.append({"name": group, "legend": public.group_label(group), "values": shown,
                            "open": any(v.selected for v in shown)})
     return groups
 
@@ -73,7 +65,7 @@ def active_filters(result, state):
     for group, values in result.facets.items():
         for value in values:
             if value.code in state.filters.get(group, []):
-                chips.append({"label": value.name, "group": FACET_LEGENDS.get(group, lambda: group)(),
+                chips.append({"label": value.name, "group": public.group_label(group),
                               "remove_url": state.without(group, value.code)})
     return chips
 

@@ -123,7 +123,7 @@ def test_pagination_shows_range_page_links_and_rel_prev_next(client, map_page):
     response = client.get(map_page.url, {"page": "2", "q": "voorziening"})
     html = response.content.decode()
     assert result_names(response) == [f"Voorziening {i:02d}" for i in range(10, 20)]
-    assert "23 resultaten, 11-20 van 23" in html
+    assert "23 resultaten, resultaat 11-20 van 23" in html
     assert '<ol class="dichtbij-results" start="11">' in html
     assert 'rel="prev" href="?q=voorziening"' in html
     assert 'rel="next" href="?q=voorziening&amp;page=3"' in html
