@@ -405,7 +405,7 @@ class SocialMapPage(RoutablePageMixin, Page):
 
         return views.social_map(request, self)
 
-    @path("kaart.geojson")
+    @path("geojson/")  # Wagtail page URLs cannot contain a dot, so not "kaart.geojson"
     def geojson_route(self, request):
         from . import views
 
