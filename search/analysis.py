@@ -71,10 +71,10 @@ def content_words(text):
 
 
 def max_edits(word):
-    """Typos we forgive: none in short words, one from 5 letters, two from 9."""
+    """Typos we forgive: none in short words, one from 5 letters, two from 10."""
     if len(word) < 5:
         return 0
-    if len(word) < 9:
+    if len(word) < 10:
         return 1
     return 2
 
@@ -100,10 +100,23 @@ def edit_distance(a, b, limit=2):
     return prev[-1]
 
 
+def _known_form(part, known):
+    """The form of `part` the vocabulary knows: itself, its stem, or without a verb ending -d/-t."""
+    for form in (part, stem(part)):
+        if form in known:
+            return form
+    if len(part) > 4 and part[-1] in "dt":
+        for form in (part[:-1], stem(part[:-1])):
+            if form in known:
+                return form
+    return None
+
+
 def split_compound(word, known, min_part=MIN_PART, max_parts=3):
     """Split `word` into parts that are all in `known` (a set of words or stems), or return None.
 
-    Prefers the fewest parts, then the longest first part. Linking s/e/en may sit between parts.
+    Returns the parts in the form the vocabulary knows. Prefers the fewest parts, then the longest first
+    part. Linking s/e/en may sit between parts.
     """
     if len(word) < MIN_COMPOUND:
         return None
@@ -111,14 +124,16 @@ def split_compound(word, known, min_part=MIN_PART, max_parts=3):
     @functools.lru_cache(maxsize=None)
     def best(start, parts_left):
         rest = word[start:]
-        if start > 0 and len(rest) >= min_part and (rest in known or stem(rest) in known):
-            return (rest,)
+        if start > 0 and len(rest) >= min_part:
+            form = _known_form(rest, known)
+            if form:
+                return (form,)
         if parts_left <= 1:
             return None
         results = []
         for end in range(len(word) - min_part, start + min_part - 1, -1):
-            head = word[start:end]
-            if head not in known and stem(head) not in known:
+            head = _known_form(word[start:end], known)
+            if not head:
                 continue
             for link in LINKING:
                 if link and not word.startswith(link, end):
@@ -147,6 +162,7 @@ class Vocabulary:
             s = stem(w)
             self.stem_df[s] = max(self.stem_df.get(s, 0), df)
         self._known = set(self.word_df) | set(self.stem_df)
+        self._sorted = sorted(self.word_df)
         self._by_length = {}
         for w in self.word_df:
             self._by_length.setdefault(len(w), []).append(w)
@@ -167,8 +183,15 @@ class Vocabulary:
         df = min(self.df(term), n)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def decompound(self, word):
-        return split_compound(word, self._known)
+    def decompound(self, word, min_part=MIN_PART):
+        return split_compound(word, self._known, min_part=min_part)
+
+    def has_prefix(self, prefix):
+        """Whether a vocabulary word starts with `prefix` (and is longer than it)."""
+        import bisect
+
+        i = bisect.bisect_right(self._sorted, prefix)
+        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
 
     def corrections(self, word):
         """Vocabulary words within the typo budget of `word`, best first (fewest edits, most common)."""

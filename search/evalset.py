@@ -95,14 +95,16 @@ def load_services_minimal(services):
 
 def load_set(services, stdout=None):
     """Import the services; returns the name of the loader used."""
+    from .indexing import paused, reindex_all
+
     importer = hsds_importer()
-    if importer is not None:
-        importer(services)
-        loader = "socialmap.hsds.import_services"
-    else:
-        load_services_minimal(services)
-        loader = "search.evalset.load_services_minimal (socialmap.hsds is not merged yet)"
-    from .indexing import reindex_all
+    with paused():
+        if importer is not None:
+            importer(services)
+            loader = "socialmap.hsds.import_services"
+        else:
+            load_services_minimal(services)
+            loader = "search.evalset.load_services_minimal (socialmap.hsds is not merged yet)"
 
     reindex_all()
     return loader

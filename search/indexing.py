@@ -229,7 +229,22 @@ def _notify_external(facility):
 # -- signals ------------------------------------------------------------------------------------------
 
 
+_paused = {"depth": 0}
+
+
+class paused:
+    """Suspend indexing on save (for bulk imports); run reindex_all() afterwards."""
+
+    def __enter__(self):
+        _paused["depth"] += 1
+
+    def __exit__(self, *exc):
+        _paused["depth"] -= 1
+
+
 def _schedule(facility_ids):
+    if _paused["depth"]:
+        return
     ids = list(facility_ids)
 
     def run():
@@ -244,6 +259,8 @@ def on_facility_saved(sender, instance, **kwargs):
 
 
 def on_facility_deleted(sender, instance, **kwargs):
+    if _paused["depth"]:
+        return
     remove_facility(instance.pk)
 
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from .analysis import PROXIMITY_WORDS, STOPWORDS, content_words, stem, words
 
 MAX_WORDS = 16
-PREFIX_MIN = 5
+PREFIX_MIN = 4
 
 # How much an alternative counts compared with the resident's own word.
-W_EXACT, W_PREFIX, W_JOINED, W_PARTS, W_SYNONYM, W_FUZZY = 1.0, 0.75, 1.0, 0.85, 0.8, 0.8
+W_EXACT, W_PREFIX, W_JOINED, W_PARTS, W_SYNONYM, W_FUZZY = 1.0, 0.75, 1.0, 0.85, 0.9, 0.8
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,11 @@ def _longest_match(seq, start, keys, max_len=4):
 
 
 def _word_alternatives(word, vocabulary):
-    """Alternatives for one content word, and its typo correction if one was needed."""
+    """Alternatives for one content word, and its typo correction if one was needed.
+
+    In order: the word itself (exact stem, and as a prefix), its compound parts, words that start with
+    it, and only when none of those exist, typo corrections.
+    """
     s = stem(word)
     alts = []
     correction = None
@@ -150,9 +154,14 @@ def _word_alternatives(word, vocabulary):
         alts.append(Alternative((Term(s),), W_EXACT, "exact"))
         if len(s) >= PREFIX_MIN:
             alts.append(Alternative((Term(s, prefix=True),), W_PREFIX, "prefix"))
-    parts = vocabulary.decompound(word)
+    parts = vocabulary.decompound(word, min_part=3)
     if parts:
-        alts.append(Alternative(tuple(Term(stem(p), prefix=len(stem(p)) >= PREFIX_MIN) for p in parts), W_PARTS, "parts"))
+        alts.append(Alternative(tuple(Term(p, prefix=len(p) >= PREFIX_MIN) for p in parts), W_PARTS, "parts"))
+    if not alts and len(word) >= PREFIX_MIN + 1 and vocabulary.has_prefix(word):
+        # A word the texts only use inside longer ones ("depressie" in "depressieve").
+        alts.append(Alternative((Term(s, prefix=True),), W_PREFIX, "prefix"))
+        if s != word:
+            alts.append(Alternative((Term(word, prefix=True),), W_PREFIX, "prefix"))
     if not alts:
         fixes = vocabulary.corrections(word)[:2]
         if fixes:
@@ -162,9 +171,6 @@ def _word_alternatives(word, vocabulary):
                 alts.append(Alternative((Term(fs),), W_FUZZY, "fuzzy"))
                 if len(fs) >= PREFIX_MIN:
                     alts.append(Alternative((Term(fs, prefix=True),), W_FUZZY * W_PREFIX, "fuzzy"))
-    if not alts and len(s) >= PREFIX_MIN + 1:
-        # A word the texts only use inside longer words ("verslaafd" in "verslaafden").
-        alts.append(Alternative((Term(s, prefix=True),), W_PREFIX, "prefix"))
     return alts, correction
 
 
@@ -202,7 +208,8 @@ def parse_query(text, vocabulary, near=None):
                 a1, _ = _word_alternatives(word, vocabulary)
                 a2, _ = _word_alternatives(nxt, vocabulary)
                 if a1 and a2:
-                    concept.alternatives.append(Alternative(a1[0].terms + a2[0].terms, W_PARTS, "parts"))
+                    both = tuple(Term(t.token, prefix=len(t.token) >= PREFIX_MIN) for t in a1[0].terms + a2[0].terms)
+                    concept.alternatives.append(Alternative(both, W_PARTS, "parts"))
                 _add_synonyms(concept, [stem(joined)], synonyms)
                 parsed.concepts.append(concept)
                 parsed.corrected_words.extend([word, nxt])

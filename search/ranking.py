@@ -19,6 +19,7 @@ K1, B = 1.2, 0.5
 MIN_COVERAGE = 0.34  # share of the query's importance a document must match
 MIN_COVERAGE_WITH_UNKNOWN = 0.5  # ... when part of the query is in no text at all
 PLACE_BOOST = 2.5
+OTHER_ALTERNATIVES = 0.25
 DISTANCE_SCALE_KM = 4.0
 
 
@@ -44,7 +45,9 @@ def term_score(fields, term, vocabulary):
 
 
 def concept_score(fields, concept, vocabulary, cache):
-    best = 0.0
+    """The best alternative counts fully; other matching alternatives add a little (a text that speaks of
+    the concept in several ways is more about it)."""
+    found = []
     for alt in concept.alternatives:
         scores = []
         for term in alt.terms:
@@ -55,8 +58,11 @@ def concept_score(fields, concept, vocabulary, cache):
             scores.append(cache[term])
         else:
             if scores:
-                best = max(best, alt.weight * sum(scores) / len(scores))
-    return best
+                found.append(alt.weight * sum(scores) / len(scores))
+    if not found:
+        return 0.0
+    found.sort(reverse=True)
+    return found[0] + OTHER_ALTERNATIVES * sum(found[1:])
 
 
 def score_document(doc, parsed, vocabulary):
