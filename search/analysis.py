@@ -193,9 +193,9 @@ class Vocabulary:
         i = bisect.bisect_right(self._sorted, prefix)
         return i < len(self._sorted) and self._sorted[i].startswith(prefix)
 
-    def corrections(self, word):
+    def corrections(self, word, max_distance=None):
         """Vocabulary words within the typo budget of `word`, best first (fewest edits, most common)."""
-        limit = max_edits(word)
+        limit = max_edits(word) if max_distance is None else min(max_edits(word), max_distance)
         if not limit or word in self._known:
             return []
         found = []

@@ -154,16 +154,18 @@ def _word_alternatives(word, vocabulary):
         alts.append(Alternative((Term(s),), W_EXACT, "exact"))
         if len(s) >= PREFIX_MIN:
             alts.append(Alternative((Term(s, prefix=True),), W_PREFIX, "prefix"))
-    parts = vocabulary.decompound(word, min_part=3)
+    close = [] if alts else vocabulary.corrections(word, max_distance=1)[:2]
+    parts = None if close else vocabulary.decompound(word, min_part=3)
     if parts:
-        alts.append(Alternative(tuple(Term(p, prefix=len(p) >= PREFIX_MIN) for p in parts), W_PARTS, "parts"))
+        stems = [stem(p) for p in parts]
+        alts.append(Alternative(tuple(Term(p, prefix=len(p) >= PREFIX_MIN) for p in stems), W_PARTS, "parts"))
     if not alts and len(word) >= PREFIX_MIN + 1 and vocabulary.has_prefix(word):
         # A word the texts only use inside longer ones ("depressie" in "depressieve").
         alts.append(Alternative((Term(s, prefix=True),), W_PREFIX, "prefix"))
         if s != word:
             alts.append(Alternative((Term(word, prefix=True),), W_PREFIX, "prefix"))
     if not alts:
-        fixes = vocabulary.corrections(word)[:2]
+        fixes = close or vocabulary.corrections(word)[:2]
         if fixes:
             correction = fixes[0]
             for fix in fixes:

@@ -20,6 +20,7 @@ MIN_COVERAGE = 0.34  # share of the query's importance a document must match
 MIN_COVERAGE_WITH_UNKNOWN = 0.5  # ... when part of the query is in no text at all
 PLACE_BOOST = 2.5
 OTHER_ALTERNATIVES = 0.25
+PARTIAL_PARTS = 0.5
 DISTANCE_SCALE_KM = 4.0
 
 
@@ -46,19 +47,30 @@ def term_score(fields, term, vocabulary):
 
 def concept_score(fields, concept, vocabulary, cache):
     """The best alternative counts fully; other matching alternatives add a little (a text that speaks of
-    the concept in several ways is more about it)."""
+    the concept in several ways is more about it).
+
+    A compound split into parts may match in part: when the parts found carry at least half of the
+    compound's information (idf), it counts in proportion ("mantelzorgondersteuning" ~ a text about
+    mantelzorgers that never says ondersteuning).
+    """
     found = []
     for alt in concept.alternatives:
-        scores = []
+        scores, idf_found, idf_all = [], 0.0, 0.0
         for term in alt.terms:
             if term not in cache:
                 cache[term] = term_score(fields, term, vocabulary)
-            if not cache[term]:
-                break
-            scores.append(cache[term])
-        else:
-            if scores:
-                found.append(alt.weight * sum(scores) / len(scores))
+            idf = vocabulary.idf(term.token)
+            idf_all += idf
+            if cache[term]:
+                scores.append(cache[term])
+                idf_found += idf
+        if not scores:
+            continue
+        if len(scores) == len(alt.terms):
+            found.append(alt.weight * sum(scores) / len(scores))
+        elif alt.kind == "parts" and idf_all and idf_found / idf_all >= PARTIAL_PARTS:
+            share = idf_found / idf_all
+            found.append(alt.weight * share * share * sum(scores) / len(scores))
     if not found:
         return 0.0
     found.sort(reverse=True)
