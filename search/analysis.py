@@ -210,13 +210,14 @@ class Vocabulary:
         return [c for _, _, c in found]
 
 
-def analyse_text(text, vocabulary=None):
-    """Index-side analysis: stems of the content words, plus the stems of compound parts."""
+def analyse_text(text, vocabulary=None, parts_out=None):
+    """Index-side analysis: stems of the content words. The stems of compound parts go to `parts_out`
+    when given (indexed in their own, lighter field), else they follow the word."""
     tokens = []
     for w in content_words(text):
         tokens.append(stem(w))
         if vocabulary is not None:
             parts = vocabulary.decompound(w)
             if parts:
-                tokens.extend(stem(p) for p in parts)
+                (parts_out if parts_out is not None else tokens).extend(stem(p) for p in parts)
     return tokens

@@ -162,8 +162,8 @@ class SQLiteFacilityBackend(DatabaseFacilityBackend):
     """SQLite FTS5: bm25() with column weights picks the candidates."""
 
     name = "sqlite-fts5"
-    # bm25 weights in FIELDS order: name, organisation, terms, description, extra, places
-    BM25_WEIGHTS = (3.0, 1.0, 1.2, 1.0, 0.5, 0.6)
+    # bm25 weights in FIELDS order: name, organisation, terms, description, extra, places, parts
+    BM25_WEIGHTS = (3.0, 1.0, 1.2, 1.0, 0.5, 0.6, 0.5)
 
     def candidate_ids(self, parsed):
         expression = fts5_match_expression(parsed.all_terms())

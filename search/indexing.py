@@ -17,7 +17,8 @@ from django.db.models import Count, Max, Sum
 from .analysis import Vocabulary, analyse_text, fold, words
 
 FTS_TABLE = "search_facility_fts"
-FIELDS = ["name", "organisation", "terms", "description", "extra", "places"]
+FIELDS = ["name", "organisation", "terms", "description", "extra", "places", "parts"]
+TEXT_FIELDS = FIELDS[:-1]
 
 
 def is_sqlite():
@@ -121,7 +122,9 @@ def add_to_vocabulary(texts):
 
 
 def analysed_fields(texts, vocabulary):
-    fields = {f: " ".join(analyse_text(texts[f], vocabulary)) for f in FIELDS}
+    parts = []
+    fields = {f: " ".join(analyse_text(texts[f], vocabulary, parts_out=parts)) for f in TEXT_FIELDS}
+    fields["parts"] = " ".join(parts)
     fields["place_keys"] = texts["place_keys"]
     return fields
 

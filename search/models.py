@@ -51,6 +51,7 @@ class FacilitySearchDocument(models.Model):
     terms = models.TextField(blank=True)
     description = models.TextField(blank=True)
     extra = models.TextField(blank=True)  # eligibility, application, costs
+    parts = models.TextField(blank=True)  # parts of compound words found in all fields (weighs less)
     places = models.TextField(blank=True)  # location names, cities, wijk/dorp and gebied names
     place_keys = models.TextField(blank=True)  # normalised area and city names, one per line (location boost)
     updated_at = models.DateTimeField(auto_now=True)

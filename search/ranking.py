@@ -13,8 +13,8 @@ a longer query, or nothing but a place name, is not a result.
 
 import math
 
-FIELD_WEIGHTS = {"name": 3.0, "organisation": 1.0, "terms": 1.2, "description": 1.0, "extra": 0.5, "places": 0.6}
-FIELD_AVG_LEN = {"name": 3, "organisation": 3, "terms": 4, "description": 45, "extra": 15, "places": 6}
+FIELD_WEIGHTS = {"name": 3.0, "organisation": 1.0, "terms": 1.2, "description": 1.0, "extra": 0.5, "places": 0.6, "parts": 0.5}
+FIELD_AVG_LEN = {"name": 3, "organisation": 3, "terms": 4, "description": 45, "extra": 15, "places": 6, "parts": 8}
 K1, B = 1.2, 0.5
 MIN_COVERAGE = 0.34  # share of the query's importance a document must match
 MIN_COVERAGE_WITH_UNKNOWN = 0.5  # ... when part of the query is in no text at all

@@ -1,19 +1,19 @@
 """The full-text index over FacilitySearchDocument, per database:
 
 - SQLite: an FTS5 virtual table (search_facility_fts, rowid = document id), filled by search.indexing;
-- PostgreSQL: a generated tsvector column (name A; organisation, terms B; description C; extra, places D)
+- PostgreSQL: a generated tsvector column (name A; organisation, terms B; description C; extra, places, compound parts D)
   on the 'simple' configuration over our own Dutch stems, with a GIN index.
 """
 
 from django.db import migrations
 
-FIELDS = "name, organisation, terms, description, extra, places"
+FIELDS = "name, organisation, terms, description, extra, places, parts"
 
 PG_TSV = (
     "setweight(to_tsvector('simple'::regconfig, coalesce(name, '')), 'A') || "
     "setweight(to_tsvector('simple'::regconfig, coalesce(organisation, '') || ' ' || coalesce(terms, '')), 'B') || "
     "setweight(to_tsvector('simple'::regconfig, coalesce(description, '')), 'C') || "
-    "setweight(to_tsvector('simple'::regconfig, coalesce(extra, '') || ' ' || coalesce(places, '')), 'D')"
+    "setweight(to_tsvector('simple'::regconfig, coalesce(extra, '') || ' ' || coalesce(places, '') || ' ' || coalesce(parts, '')), 'D')"
 )
 
 
