@@ -31,6 +31,7 @@ class FacilityQuery:
     near: tuple | None = None  # (lat, lng)
     radius_km: float | None = None
     sort: str = "relevance"
+    limit: int | None = None  # at most this many hits (total still counts all matches)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class FacilitySearchResult:
     facets: dict
     total: int
     notice: str = ""  # e.g. a fallback message shown to the resident
+    suggestion: str = ""  # "Did you mean ...?": the query with likely typos corrected
 
     @property
     def facilities(self):
