@@ -491,3 +491,15 @@ class ApplicationEvent(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("application event")
+
+    @property
+    def action_label(self):
+        from .services import action_label
+
+        return action_label(self.action)
+
+    def get_to_status_display(self):
+        return Status(self.to_status).label if self.to_status in Status.values else self.to_status
+
+    def get_from_status_display(self):
+        return Status(self.from_status).label if self.from_status in Status.values else self.from_status

@@ -95,7 +95,7 @@ def _decide_concurrently(apps, holders, amount):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("count,budget,amount,allowed", [(2, "1000", "600", 1), (10, "1000", "300", 3)])
 def test_simultaneous_decisions_never_exceed_the_budget(count, budget, amount, allowed):
     if connection.vendor != "postgresql":
