@@ -565,9 +565,12 @@ def anonymised_statistics():
     """Counts and amounts per scheme, status and gebied: nothing that identifies a person."""
     from django.db.models import Count
 
-    return list(
+    rows = list(
         Application.objects.exclude(status=S.DRAFT)
         .values("scheme__title", "budget_year", "gebied__name", "status")
         .annotate(count=Count("pk"), requested=Sum("amount_requested"), granted=Sum("granted_amount"))
         .order_by("scheme__title", "budget_year", "gebied__name", "status")
     )
+    for row in rows:
+        row["status_label"] = Status(row["status"]).label
+    return rows

@@ -236,7 +236,7 @@ def test_applicant_submits_the_report_with_a_photo(client):
                            {"results": "Mooie tuin.", f"spent_{item.pk}": "480", "photo": SimpleUploadedFile("tuin.png", PNG)})
     assert response.status_code == 302
     app.refresh_from_db()
-    assert app.status == S.REPORT_SUBMITTED and app.report_spending[0]["spent"] == "480.00"
+    assert app.status == S.REPORT_SUBMITTED and app.report_spending[0]["spent"] == "480"
     assert app.attachments.filter(kind=Attachment.REPORT).exists()
 
 
