@@ -112,6 +112,14 @@ class NLDSSetPasswordForm(NLDSFormMixin, SetPasswordForm):
     pass
 
 
+def NLDSRadioSelect(attrs=None, choices=()):  # noqa: N802 - used like a widget class
+    """Radio buttons with the design-system class on each input only (Django's own template also puts it on the
+    wrapper). Still a plain RadioSelect, so the form-field template renders it as a fieldset with a legend."""
+    widget = forms.RadioSelect({"class": "utrecht-radio-button utrecht-radio-button--html-input", **(attrs or {})}, choices)
+    widget.template_name = "initiatives/widgets/radio.html"
+    return widget
+
+
 # -- Application steps ---------------------------------------------------------------------------------
 
 
@@ -119,7 +127,7 @@ class AboutForm(NLDSFormMixin, forms.ModelForm):
     class Meta:
         model = Application
         fields = ["applicant_type", "contact_name", "organisation_name", "phone"]
-        widgets = {"applicant_type": forms.RadioSelect}
+        widgets = {"applicant_type": NLDSRadioSelect()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,10 +169,10 @@ class PlanForm(NLDSFormMixin, forms.ModelForm):
             return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
         if block.block_type == "yes_no":
             return forms.TypedChoiceField(
-                choices=[("ja", _("Yes")), ("nee", _("No"))], widget=forms.RadioSelect, **common
+                choices=[("ja", _("Yes")), ("nee", _("No"))], widget=NLDSRadioSelect(), **common
             )
         if block.block_type == "choice":
-            return forms.ChoiceField(choices=[(c, c) for c in value["choices"]], widget=forms.RadioSelect, **common)
+            return forms.ChoiceField(choices=[(c, c) for c in value["choices"]], widget=NLDSRadioSelect(), **common)
         return forms.CharField(max_length=500, **common)
 
     def clean_amount_requested(self):
