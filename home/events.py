@@ -76,7 +76,7 @@ class EventIndexPage(RoutablePageMixin, BasePage):
         page_obj = paginate(request, past_events(self), 12)
         return self.render(request, context_overrides={"items": page_obj, "page_obj": page_obj, "archive": True})
 
-    @path("agenda.ics", name="calendar")
+    @path("ical/", name="calendar")
     def calendar_route(self, request):
         since = timezone.now() - timedelta(days=31 * ARCHIVE_MONTHS_IN_FEED)
         events = event_queryset(self).filter(start__gte=since).order_by("start")
@@ -199,7 +199,7 @@ class EventPage(RoutablePageMixin, BasePage):
                 return redirect(self.get_url(request) + "#aanmelden")
         return self.render(request, context_overrides={"form": form})
 
-    @path("agenda.ics", name="ical")
+    @path("ical/", name="ical")
     def ical_route(self, request):
         return ical_response(build_calendar([self], request, name=self.title), f"{self.slug}.ics")
 
