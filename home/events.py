@@ -292,23 +292,25 @@ def register_for_event(event, name, email, request=None):
     """Sign someone up. The event row is locked, so concurrent sign-ups never exceed the capacity.
 
     Returns (registration, outcome) with outcome "confirmed", "waiting", "already" or "closed".
+    The mail goes out after the transaction, so a slow mail server never holds the lock.
     """
     email = email.strip().lower()
     with transaction.atomic():
         locked = EventPage.objects.select_for_update().get(pk=event.pk)
         if not locked.accepts_registrations:
             return None, "closed"
-        existing = locked.registrations.exclude(status=EventRegistration.CANCELLED).filter(email=email).first()
-        if existing:
-            transaction.on_commit(lambda: send_registration_mail(existing, request))
-            return existing, "already"
-        confirmed = locked.registrations.filter(status=EventRegistration.CONFIRMED).count()
-        full = locked.capacity is not None and confirmed >= locked.capacity
-        registration = EventRegistration.objects.create(
-            event=locked, name=name.strip(), email=email, status=EventRegistration.WAITING if full else EventRegistration.CONFIRMED
-        )
-        transaction.on_commit(lambda: send_registration_mail(registration, request))
-    return registration, registration.status
+        registration = locked.registrations.exclude(status=EventRegistration.CANCELLED).filter(email=email).first()
+        if registration:
+            outcome = "already"
+        else:
+            confirmed = locked.registrations.filter(status=EventRegistration.CONFIRMED).count()
+            full = locked.capacity is not None and confirmed >= locked.capacity
+            registration = EventRegistration.objects.create(
+                event=locked, name=name.strip(), email=email, status=EventRegistration.WAITING if full else EventRegistration.CONFIRMED
+            )
+            outcome = registration.status
+    send_registration_mail(registration, request)
+    return registration, outcome
 
 
 def cancel_registration(registration, request=None):
@@ -331,7 +333,8 @@ def cancel_registration(registration, request=None):
                 if promoted:
                     promoted.status = EventRegistration.CONFIRMED
                     promoted.save(update_fields=["status"])
-                    transaction.on_commit(lambda: send_registration_mail(promoted, request, promoted_from_waiting_list=True))
+    if promoted:
+        send_registration_mail(promoted, request, promoted_from_waiting_list=True)
     return registration, promoted
 
 
