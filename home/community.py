@@ -147,3 +147,27 @@ def funded_initiatives_in_area(area, limit=6):
         except (FieldError, ValueError, TypeError):
             return []
     return []
+
+
+def make_token(value, salt):
+    """A signed token that fits in a Wagtail page route ([A-Za-z0-9_-] only: signing's ':' does not)."""
+    from base64 import urlsafe_b64encode
+
+    from django.core import signing
+
+    signed = signing.dumps(value, salt=salt, compress=True)
+    return urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+def read_token(token, salt, max_age=None):
+    """The value in a token from make_token; raises django.core.signing.BadSignature when forged or expired."""
+    from base64 import urlsafe_b64decode
+    from binascii import Error as Base64Error
+
+    from django.core import signing
+
+    try:
+        signed = urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (Base64Error, UnicodeDecodeError, ValueError):
+        raise signing.BadSignature("malformed token")
+    return signing.loads(signed, salt=salt, max_age=max_age)

@@ -20,7 +20,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from .community import HoneypotFormMixin, rate_limited
+from .community import HoneypotFormMixin, make_token, rate_limited, read_token
 from .models import BasePage
 
 logger = logging.getLogger(__name__)
@@ -55,11 +55,11 @@ class NewsletterSubscriber(models.Model):
 
     @property
     def confirm_token(self):
-        return signing.dumps(self.email, salt=CONFIRM_SALT)
+        return make_token(self.email, CONFIRM_SALT)
 
     @property
     def unsubscribe_token(self):
-        return signing.dumps(self.pk, salt=UNSUBSCRIBE_SALT)
+        return make_token(self.pk, UNSUBSCRIBE_SALT)
 
 
 class NewsletterIssue(models.Model):
@@ -210,7 +210,7 @@ def subscribe(email, page, request=None):
 def confirm_subscription(token):
     """Returns "confirmed", "already" or "invalid"."""
     try:
-        email = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        email = read_token(token, CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         return "invalid"
     subscriber = NewsletterSubscriber.objects.filter(email=email).first()
@@ -228,7 +228,7 @@ def confirm_subscription(token):
 def unsubscribe(token):
     """Returns "unsubscribed", "already_unsubscribed" or "invalid_unsubscribe"."""
     try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        pk = read_token(token, UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return "invalid_unsubscribe"
     subscriber = NewsletterSubscriber.objects.filter(pk=pk).first()
