@@ -396,3 +396,11 @@ def ical_response(calendar, filename):
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def purge_old_registrations(months=3, now=None):
+    """Delete sign-ups of events that ended more than `months` ago (the retention the sign-up form states)."""
+    cutoff = (now or timezone.now()) - timedelta(days=31 * months)
+    old_events = EventPage.objects.filter(Q(end__lt=cutoff) | Q(end__isnull=True, start__lt=cutoff))
+    deleted, _ = EventRegistration.objects.filter(event__in=old_events).delete()
+    return deleted
