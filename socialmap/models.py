@@ -9,6 +9,7 @@ only ever shows live objects.
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -28,6 +29,9 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+
+from .forms import FacilityAdminForm
+from .location_widget import LocationMapPanel
 
 # -- Taxonomy ------------------------------------------------------------------------------------------
 
@@ -165,6 +169,8 @@ class Location(SnippetBase):
     area = models.ForeignKey(
         Area, verbose_name=_("district or village"), null=True, blank=True, on_delete=models.SET_NULL, related_name="locations"
     )
+    state_province = models.CharField(_("province"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, default="NL", help_text=_("Two-letter country code."))
     wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), null=True, blank=True)
     accessibility_note = models.CharField(_("accessibility note"), max_length=300, blank=True)
     transport_note = models.CharField(_("public transport"), max_length=300, blank=True)
@@ -173,10 +179,18 @@ class Location(SnippetBase):
         FieldPanel("name"),
         FieldPanel("description"),
         MultiFieldPanel(
-            [FieldPanel("address_1"), FieldRowPanel([FieldPanel("postal_code"), FieldPanel("city")]), FieldPanel("area")],
+            [
+                FieldPanel("address_1"),
+                FieldRowPanel([FieldPanel("postal_code"), FieldPanel("city")]),
+                FieldRowPanel([FieldPanel("state_province"), FieldPanel("country")]),
+                FieldPanel("area"),
+            ],
             heading=_("Address"),
         ),
-        MultiFieldPanel([FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])], heading=_("Position on the map")),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]), LocationMapPanel()],
+            heading=_("Position on the map"),
+        ),
         MultiFieldPanel(
             [FieldPanel("wheelchair_accessible"), FieldPanel("accessibility_note"), FieldPanel("transport_note")],
             heading=_("Getting there"),
@@ -224,6 +238,7 @@ class Facility(SnippetBase):
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="facilities"
     )
     name = models.CharField(_("name"), max_length=200)
+    alternate_name = models.CharField(_("other name"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     description = models.TextField(_("description"), help_text=_("What you can get here, in plain language (B1)."))
     status = models.CharField(_("status"), max_length=20, choices=STATUSES, default=ACTIVE)
@@ -232,6 +247,8 @@ class Facility(SnippetBase):
     eligibility_description = models.TextField(_("who is it for"), blank=True)
     fees_description = models.TextField(_("costs"), blank=True)
     application_process = models.TextField(_("how to apply"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Language codes, for example nl, en, ar."))
     terms = ParentalManyToManyField(TaxonomyTerm, verbose_name=_("taxonomy terms"), blank=True, related_name="facilities")
     areas_served = ParentalManyToManyField(Area, verbose_name=_("areas served"), blank=True, related_name="facilities_served")
@@ -242,9 +259,13 @@ class Facility(SnippetBase):
     review_contact_email = models.EmailField(
         _("email for the periodic check"), blank=True, help_text=_("Who gets the yearly request to confirm or correct this entry.")
     )
+    review_requested_at = models.DateTimeField(_("check last requested at"), null=True, blank=True, editable=False)
+
+    base_form_class = FacilityAdminForm
 
     panels = [
         FieldPanel("name"),
+        FieldPanel("alternate_name"),
         FieldPanel("organisation"),
         FieldPanel("description"),
         FieldPanel("status"),
@@ -254,7 +275,8 @@ class Facility(SnippetBase):
         ),
         InlinePanel("service_at_locations", label=_("Locations and opening hours")),
         MultiFieldPanel(
-            [FieldPanel("eligibility_description"), FieldPanel("fees_description"), FieldPanel("application_process"), FieldPanel("languages")],
+            [FieldPanel("eligibility_description"), FieldRowPanel([FieldPanel("minimum_age"), FieldPanel("maximum_age")]),
+             FieldPanel("fees_description"), FieldPanel("application_process"), FieldPanel("languages")],
             heading=_("Practical"),
         ),
         MultiFieldPanel(
@@ -363,3 +385,96 @@ class ServiceAtLocation(Orderable):
 
     def __str__(self):
         return f"{self.facility} @ {self.location}"
+
+
+class OrganisationMembership(models.Model):
+    """A partner user who keeps the facilities of an organisation current (object-level permission)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    panels = [FieldPanel("user"), FieldPanel("organisation")]
+
+    class Meta:
+        verbose_name = _("partner membership")
+        verbose_name_plural = _("partner memberships")
+        ordering = ["organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_organisation_membership")]
+
+    def __str__(self):
+        return f"{self.user} - {self.organisation}"
+
+# -- The public social-map page ------------------------------------------------------------------------
+
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path  # noqa: E402
+from wagtail.models import Page  # noqa: E402
+
+
+class SocialMapPage(RoutablePageMixin, Page):
+    """The social map: a searchable list of facilities with facet filters, a map as enhancement, and
+    each facility's detail page, error report form and the map's GeoJSON data as routes below it.
+
+    The views are thin: parsing the query lives in socialmap.query, searching in search.facilities,
+    clustering in socialmap.clustering and the detail page's data in socialmap.public."""
+
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text=_("One or two sentences in plain language (B1).")
+    )
+    results_per_page = models.PositiveSmallIntegerField(
+        _("results per page"), default=10, validators=[MinValueValidator(5), MaxValueValidator(50)]
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("results_per_page")]
+    search_fields = Page.search_fields + [index.SearchField("introduction", boost=2)]
+
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "socialmap/social_map_page.html"
+
+    class Meta:
+        verbose_name = _("social map page")
+
+    def get_meta_description(self):
+        return self.search_description or self.introduction
+
+    @path("")
+    def index_route(self, request):
+        from . import views
+
+        return views.social_map(request, self)
+
+    @path("geojson/")  # Wagtail page URLs cannot contain a dot, so not "kaart.geojson"
+    def geojson_route(self, request):
+        from . import views
+
+        return views.map_geojson(request, self)
+
+    @path("<slug:slug>/")
+    def facility_route(self, request, slug):
+        from . import views
+
+        return views.facility_detail(request, self, slug)
+
+    @path("<slug:slug>/meld-een-fout/")
+    def report_route(self, request, slug):
+        from . import views
+
+        return views.facility_report(request, self, slug)
+
+    @path("<slug:slug>/meld-een-fout/bedankt/")
+    def report_thanks_route(self, request, slug):
+        from . import views
+
+        return views.facility_report_thanks(request, self, slug)
+
+    def facility_url(self, facility, request=None):
+        return self.get_url(request) + self.reverse_subpage("facility_route", kwargs={"slug": facility.slug})
+
+
+from .reports import FacilityReport  # noqa: E402,F401

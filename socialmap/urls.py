@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import review_views
 
 app_name = "socialmap"
-urlpatterns = []
+urlpatterns = [
+    path("voorziening-controleren/<str:token>/", review_views.review_view, name="review"),
+    path("voorziening-controleren/<str:token>/<slug:outcome>/", review_views.review_done_view, name="review_done"),
+]
