@@ -3,6 +3,7 @@ figures and stories, the maatschappelijke agenda, the area team, and what the si
 the area: facilities from the social map with a map of the boundary, funded initiatives, events and news."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +15,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import ContentStreamBlock
-from .community import area_boundary_geojson, facilities_in_area, funded_initiatives_in_area
+from .community import (
+    area_boundary_geojson,
+    area_facility_filters,
+    facilities_in_area,
+    funded_initiatives_in_area,
+    get_model_or_none,
+)
 from .models import BasePage
 
 
@@ -145,7 +152,13 @@ def area_page_content(page, facility_limit=None):
 
     area = page.area
     hits = facilities_in_area(area, facility_limit)
+    social_map = social_map_page()
+    for hit in hits:
+        hit.url = social_map.facility_url(hit.facility) if social_map else ""
+    filters = area_facility_filters(area) or {}
     return {
+        "social_map_page": social_map,
+        "social_map_query": urlencode(filters, doseq=True),
         "facility_hits": hits,
         "facility_points": [
             {"name": h.facility.name, "lat": h.location.latitude, "lng": h.location.longitude}
@@ -162,6 +175,12 @@ def area_page_content(page, facility_limit=None):
         "event_index": page.get_children().live().type(_event_index_model()).first(),
         "sub_areas": page.get_children().live().public().type(AreaPage).specific(),
     }
+
+
+def social_map_page():
+    """The live social-map page, when the social map app provides one (looked up lazily)."""
+    model = get_model_or_none("socialmap", "SocialMapPage")
+    return model.objects.live().first() if model is not None else None
 
 
 def _news_index_model():
