@@ -110,3 +110,10 @@ def load(stdout=None):
     if stdout:
         stdout.write(f"home: {created} pages created")
     return home
+
+
+def load_community(home, stdout=None):
+    """News, events, newsletter, area pages and partners (issue 6); called by load_demo after the other apps."""
+    from . import demo_community
+
+    demo_community.load(home, stdout=stdout)

@@ -190,3 +190,9 @@ class FormPage(AbstractEmailForm):
         if not self.to_address:
             self.to_address = settings.STAFF_EMAIL
         super().save(*args, **kwargs)
+
+# Community pages live in their own modules (issue 6); imported here so Django finds the models.
+from .news import NewsIndexPage, NewsPage  # noqa: E402,F401
+from .events import EventIndexPage, EventPage, EventRegistration  # noqa: E402,F401
+from .areas import AreaIndexPage, AreaPage  # noqa: E402,F401
+from .newsletter import NewsletterDelivery, NewsletterIssue, NewsletterPage, NewsletterSubscriber  # noqa: E402,F401

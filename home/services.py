@@ -28,4 +28,17 @@ def home_page_highlights(home_page):
             SocialMapPage = None
         if SocialMapPage is not None:
             context["social_map_page"] = SocialMapPage.objects.live().descendant_of(home_page).first()
+    context.update(community_highlights())
     return context
+
+
+def community_highlights(news_count=3, event_count=3):
+    """News staff marked for the home page (newest first, topped up with the latest) and the next events."""
+    from .events import upcoming_events
+    from .news import NewsPage
+
+    live_news = NewsPage.objects.live().public().order_by("-date", "-first_published_at")
+    featured = list(live_news.filter(featured=True)[:news_count])
+    if len(featured) < news_count:
+        featured += list(live_news.exclude(pk__in=[p.pk for p in featured])[: news_count - len(featured)])
+    return {"featured_news": featured, "upcoming_events": upcoming_events(limit=event_count)}

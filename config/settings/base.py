@@ -232,3 +232,7 @@ LOGGING = {
         "wagtail": {"level": env("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }
+
+# Background tasks (django-tasks, installed with Wagtail): newsletter sending. The immediate backend runs a
+# task at once in the same process (development, tests); production may name another backend.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
