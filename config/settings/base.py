@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "socialmap",
     "initiatives",
     "search",
+    "operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -61,19 +62,31 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
+    "operations.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "operations.middleware.ContentSecurityPolicyMiddleware",
+    "operations.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "operations.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Axes must come last: it turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -236,3 +249,109 @@ LOGGING = {
 # Background tasks (django-tasks, installed with Wagtail): newsletter sending. The immediate backend runs a
 # task at once in the same process (development, tests); production may name another backend.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
+# ---------------------------------------------------------------------------------------------------------
+# Security: Content-Security-Policy, Permissions-Policy, brute-force protection, two-factor authentication.
+# Enabled in every environment so development and the tests catch violations early.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _origin(url):
+    """'https://service.pdok.nl' from a (tile template) URL; '{s}.' subdomain templates become '*.'."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "x-subdomain."))
+    if not (parts.scheme and parts.netloc):
+        return None
+    return f"{parts.scheme}://{parts.netloc}".replace("x-subdomain.", "*.")
+
+
+CSP_MAP_TILE_ORIGINS = [o for o in [_origin(MAP_TILES_URL)] if o]
+CSP_CONNECT_ORIGINS = [o for o in [_origin(PDOK_LOCATIESERVER_URL)] if o] + env_list("CSP_CONNECT_SRC")
+# Video embeds (the content page's video block) load in iframes from these hosts.
+CSP_FRAME_ORIGINS = env_list(
+    "CSP_FRAME_SRC", "https://www.youtube-nocookie.com,https://www.youtube.com,https://player.vimeo.com"
+)
+# The public site: no inline script or style at all. Data goes to scripts through data-* and json_script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *CSP_MAP_TILE_ORIGINS, *env_list("CSP_IMG_SRC")],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", *CSP_CONNECT_ORIGINS],
+        "frame-src": CSP_FRAME_ORIGINS or ["'none'"],
+        "media-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "report-uri": env("CSP_REPORT_URI") or None,
+    }
+}
+# The Wagtail admin still needs inline scripts and styles in places (Wagtail 8 renders inline <script>
+# blocks in the inline panel, multiple-chooser panel, date/time widgets and search promotions; django-leaflet's
+# map widget is an inline script; several editor components set style attributes), and its page preview is
+# an iframe of the admin itself. Only staff reach these paths, behind login and two-factor authentication;
+# operations.middleware.ContentSecurityPolicyMiddleware swaps in this policy for them.
+ADMIN_CSP_PATH_PREFIXES = ["/admin/"]
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *CSP_MAP_TILE_ORIGINS, *env_list("CSP_IMG_SRC")],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'", *CSP_CONNECT_ORIGINS],
+    "frame-src": ["'self'", *CSP_FRAME_ORIGINS],
+    "media-src": ["'self'", "blob:"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+}
+# Browser features: only geolocation, and only for our own pages (the social map's 'near me').
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "browsing-topics": [],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No avatars fetched from gravatar.com: it would tell a third party who works in the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Brute-force protection (django-axes): lock out a username from one IP address after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "operations.views.lockout"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# Behind a load balancer: how many proxies append to X-Forwarded-For (0 = use REMOTE_ADDR).
+AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+
+# Two-factor authentication (TOTP, django-otp) for everyone who reaches the Wagtail admin.
+WAGTAIL_REQUIRE_2FA = env_bool("WAGTAIL_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", WAGTAIL_SITE_NAME)

@@ -15,3 +15,5 @@ _tmp = Path(tempfile.mkdtemp(prefix="dichtbij-test-"))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(_tmp / "media")))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(_tmp / "private")))
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# django-axes needs the request in authenticate(); Client.login() has none. The brute-force tests switch it on.
+AXES_ENABLED = False

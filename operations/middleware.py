@@ -1,0 +1,72 @@
+"""Middleware for production concerns: the health endpoint, the Content-Security-Policy, the Permissions-Policy."""
+
+from django.conf import settings
+from csp.middleware import CSPMiddleware
+
+from .health import healthz
+
+HEALTH_PATHS = {"/healthz", "/healthz/"}
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before anything else runs.
+
+    Load balancers probe app servers by IP address over plain HTTP: the Host header is not one of
+    ALLOWED_HOSTS and the request is not HTTPS. Answering here, first in the chain, keeps the probe
+    out of host validation, the HTTPS redirect, sessions and the language machinery. The same view
+    is also in config/urls.py for environments that remove this middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info in HEALTH_PATHS and request.method in {"GET", "HEAD"}:
+            response = healthz(request)
+            response["Cache-Control"] = "no-store"
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        return self.get_response(request)
+
+
+def _is_admin_path(path):
+    return path.startswith(tuple(getattr(settings, "ADMIN_CSP_PATH_PREFIXES", ["/admin/"])))
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with a second, relaxed policy for the Wagtail admin.
+
+    The public site gets settings.CONTENT_SECURITY_POLICY (no 'unsafe-inline'). Wagtail 8's admin
+    still renders some inline scripts and style attributes (see the comment at
+    ADMIN_CONTENT_SECURITY_POLICY in the settings), so paths under ADMIN_CSP_PATH_PREFIXES get
+    settings.ADMIN_CONTENT_SECURITY_POLICY instead. A view's own @csp_override/@csp_update still wins.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None and _is_admin_path(request.path_info):
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY
+        return parts
+
+
+def build_permissions_policy(policy):
+    """{"geolocation": ["self"], "camera": []} -> 'geolocation=(self), camera=()'."""
+    items = []
+    for feature, allowlist in policy.items():
+        values = " ".join(v if v in {"self", "*"} else f'"{v}"' for v in allowlist)
+        items.append(f"{feature}=({values})")
+    return ", ".join(items)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends the Permissions-Policy header from settings.PERMISSIONS_POLICY (Django has no setting for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = build_permissions_policy(getattr(settings, "PERMISSIONS_POLICY", {}))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.header
+        return response
