@@ -32,6 +32,64 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last, together: they share one database with the demo content (see demo_server),
+    which no transactional test may flush in between."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def _restore_migrated_database():
+    """Empty every table and put back what the migrations created, as a transactional test does afterwards."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    for connection in connections.all():
+        call_command("flush", database=connection.alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def demo_server(django_db_setup, django_db_blocker):
+    """The demo content, loaded once and served by a live server for every browser test.
+
+    Loading the demo for each browser test cost minutes per test. The browser tests run last (see
+    pytest_collection_modifyitems) and share this database: they may add to it (an application, a
+    registration) but must not depend on what another browser test did. pytest-django's own live_server
+    makes every test transactional, which would flush the demo after each one; this server does not.
+    Afterwards the database is put back as the migrations left it, so a reused test database stays clean.
+    Browser modules still carry django_db(serialized_rollback=True): that makes pytest-django create the test
+    database (and keep the copy of the migrated state used here) even when only browser tests are selected,
+    and it rolls back what a test itself writes.
+    """
+    from django.core.management import call_command
+    from pytest_django.live_server_helper import LiveServer
+
+    django_db_blocker.unblock()
+    server = None
+    try:
+        call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))
+        server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
+        server._live_server_modified_settings.enable()
+        yield server.url
+    finally:
+        if server is not None:
+            server._live_server_modified_settings.disable()
+            server.stop()
+        _restore_migrated_database()
+        django_db_blocker.restore()
+
+
+@pytest.fixture
+def site(demo_server):
+    """The base URL of the live demo site, with a fresh cache (browser tests share one database)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return demo_server
+
+
 @pytest.fixture
 def home_page(db):
     from tests.factories import make_home_page

@@ -8,36 +8,8 @@ from home.events import EventPage
 from home.news import NewsIndexPage, NewsPage
 from home.newsletter import NewsletterPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def migration_data(transactional_db):
-    """Transactional tests empty every table afterwards, also what data migrations made (the Wagtail root,
-    groups, areas, the workflow); put it back, so each test here starts from a freshly migrated database."""
-    import importlib
-
-    from django.apps import apps
-    from wagtail.models import Locale, Page
-
-    if Page.objects.filter(depth=1).exists():
-        return
-    Locale.objects.get_or_create(language_code="nl")
-    Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.objects.get(language_code="nl")))
-    for module, function in (
-        ("home.migrations.0002_user_groups", "create_groups"),
-        ("socialmap.migrations.0002_taxonomy_and_areas", "seed"),
-        ("home.migrations.0004_partner_moderation_workflow", "create_workflow"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
-
-
-@pytest.fixture
-def site(migration_data, demo_site, live_server):
-    from django.core.cache import cache
-
-    cache.clear()
-    return live_server.url
+# The demo content (tests/conftest.py: demo_server) is shared by every browser test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=True)]
 
 
 def test_news_index_has_no_axe_violations(site, browser_page, assert_accessible):

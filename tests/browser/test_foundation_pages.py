@@ -4,14 +4,8 @@ import pytest
 
 from home.models import ContentPage, FormPage
 
-# serialized_rollback: a transactional test flushes the tables; this restores what migrations created
-# (the page tree root, groups, taxonomy, areas) for the next test.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def site(demo_site, live_server):
-    return live_server.url
+# The demo content (tests/conftest.py: demo_server) is shared by every browser test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=True)]
 
 
 def test_home_page_has_no_axe_violations(site, browser_page, assert_accessible):

@@ -8,14 +8,10 @@ from django.core import mail
 
 from initiatives.models import Application, BudgetSchemePage, Status
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The demo content (tests/conftest.py: demo_server) is shared by every browser test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def site(demo_site, live_server):
-    return live_server.url
 
 
 def save_and_continue(page):
