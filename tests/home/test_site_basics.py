@@ -33,12 +33,20 @@ def test_page_head_has_title_canonical_open_graph_and_language(client, home_page
     assert 'content="Reizen als het lastig is."' in body
 
 
-def test_page_has_skip_link_landmarks_breadcrumbs_and_footer_statements(client, demo_site):
+@pytest.fixture
+def info_pages(db):
+    """The demo's information pages and statements (home/demo.py), without the rest of the demo."""
+    from home import demo
+
+    return demo.load(stdout=None)
+
+
+def test_page_has_skip_link_landmarks_breadcrumbs_and_footer_statements(client, info_pages):
     body = client.get("/mantelzorg/").content.decode()
     assert 'href="#main"' in body and '<main id="main"' in body
     assert 'aria-current="page"' in body
     assert "Privacyverklaring" in body and "Toegankelijkheidsverklaring" in body
-    deeper = make_content_page(demo_site.get_children().get(slug="mantelzorg").specific, title="Respijtzorg", slug="respijtzorg")
+    deeper = make_content_page(info_pages.get_children().get(slug="mantelzorg").specific, title="Respijtzorg", slug="respijtzorg")
     body = client.get(deeper.url).content.decode()
     assert "dichtbij-breadcrumbs" in body and ">Mantelzorg</a>" in body
 
@@ -80,6 +88,6 @@ def test_language_switch_changes_the_interface_to_english(home_page):
     assert '<main id="main" tabindex="-1" class="utrecht-page-content dichtbij-main" lang="nl">' in body
 
 
-def test_dutch_is_the_default_interface_language(client, demo_site):
+def test_dutch_is_the_default_interface_language(client, info_pages):
     body = client.get("/").content.decode()
     assert "Ga naar de inhoud" in body and "Hoofdmenu" in body
