@@ -86,7 +86,9 @@ def vocabulary_signature():
     from .models import FacilitySearchDocument, SearchTerm
 
     agg = SearchTerm.objects.aggregate(n=Count("id"), m=Max("id"), s=Sum("doc_freq"))
-    return (agg["n"], agg["m"], agg["s"], FacilitySearchDocument.objects.count())
+    docs = FacilitySearchDocument.objects.aggregate(n=Count("id"), u=Max("updated_at"))
+    # The last document change tells apart vocabularies with the same counts (ids are reused after a rollback).
+    return (agg["n"], agg["m"], agg["s"], docs["n"], docs["u"])
 
 
 @functools.lru_cache(maxsize=4)
@@ -203,7 +205,7 @@ def index_facility(facility_or_id):
 def index_facilities(facility_ids):
     """(Re)index many facilities at once, or remove those that are not public: the batch form of
     index_facility (same vocabulary rule: words not yet known are added), in a handful of queries."""
-    from .models import FacilitySearchDocument
+    from .models import FacilitySearchDocument, SearchTerm
 
     pks = {getattr(f, "pk", f) for f in facility_ids}
     if not pks:
@@ -222,10 +224,12 @@ def index_facilities(facility_ids):
             for texts in all_texts:
                 all_words |= _word_set(texts)
             _add_words(all_words)
-            # Count the documents as they will be after this batch (as index_facility does one by one).
             existing = {d.facility_id: d for d in FacilitySearchDocument.objects.filter(facility_id__in=found)}
-            agg = vocabulary_signature()
-            vocabulary = _load_vocabulary(agg[:3] + (agg[3] + len(found) - len(existing),))
+            # Every word of the batch is known, as reindex_all() has it: compounds split alike whatever the order.
+            vocabulary = Vocabulary(
+                dict(SearchTerm.objects.values_list("word", "doc_freq")),
+                total_docs=FacilitySearchDocument.objects.count() + len(found) - len(existing),
+            )
             now = timezone.now()
             updated, created = [], []
             for facility, texts in zip(facilities, all_texts):
