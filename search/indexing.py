@@ -4,15 +4,22 @@
   its tsvector in a generated column) for a live, active facility, or removes it otherwise.
 - `reindex_all()` rebuilds everything in two passes: first the vocabulary (so compounds can be split
   against words from all texts), then the documents. `manage.py reindex_facilities` runs it.
+- `index_facilities(ids)` does the same for many facilities at once (a few queries in all).
 - Signals (connected in SearchConfig.ready) re-index a facility after it is saved, published or unpublished,
   and when its organisation or one of its locations changes; deleting removes it.
+- `with deferred():` (bulk imports) collects those requests and indexes each facility once, after the
+  transaction commits; `with paused():` drops them (run reindex_all() afterwards).
 """
 
 import functools
+import threading
 from collections import Counter
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
+
+from django.utils import timezone
 
 from .analysis import Vocabulary, analyse_text, fold, words
 
@@ -79,7 +86,9 @@ def vocabulary_signature():
     from .models import FacilitySearchDocument, SearchTerm
 
     agg = SearchTerm.objects.aggregate(n=Count("id"), m=Max("id"), s=Sum("doc_freq"))
-    return (agg["n"], agg["m"], agg["s"], FacilitySearchDocument.objects.count())
+    docs = FacilitySearchDocument.objects.aggregate(n=Count("id"), u=Max("updated_at"))
+    # The last document change tells apart vocabularies with the same counts (ids are reused after a rollback).
+    return (agg["n"], agg["m"], agg["s"], docs["n"], docs["u"])
 
 
 @functools.lru_cache(maxsize=4)
@@ -113,9 +122,21 @@ def add_to_vocabulary(texts):
     """Incremental: count the words of one new or changed document (a full reindex makes counts exact)."""
     from .models import SearchTerm
 
-    present = set(SearchTerm.objects.filter(word__in=_word_set(texts)).values_list("word", flat=True))
-    new = [w for w in _word_set(texts) - present if len(w) > 1 and not w.isdigit()]
-    SearchTerm.objects.bulk_create([SearchTerm(word=w[:100], doc_freq=1) for w in new], ignore_conflicts=True)
+    _add_words(_word_set(texts))
+
+
+def _add_words(word_set):
+    from .models import SearchTerm
+
+    candidates = [w for w in word_set if len(w) > 1 and not w.isdigit()]
+    present = set()
+    for start in range(0, len(candidates), 500):  # stay under SQLite's limit on query parameters
+        chunk = candidates[start : start + 500]
+        present.update(SearchTerm.objects.filter(word__in=chunk).values_list("word", flat=True))
+    new = [w for w in candidates if w not in present]
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=w[:100], doc_freq=1) for w in new], ignore_conflicts=True, batch_size=500
+    )
 
 
 # -- documents ----------------------------------------------------------------------------------------
@@ -143,9 +164,11 @@ def _write_fts(doc_id, fields):
 def _delete_fts(doc_ids):
     if not is_sqlite() or not doc_ids:
         return
+    doc_ids = list(doc_ids)
     with connection.cursor() as cursor:
-        for doc_id in doc_ids:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [doc_id])
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start : start + 500]
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
 
 def write_document(facility, fields):
@@ -177,6 +200,65 @@ def index_facility(facility_or_id):
         doc = write_document(facility, analysed_fields(texts, get_vocabulary()))
     _notify_external(facility)
     return doc
+
+
+def index_facilities(facility_ids):
+    """(Re)index many facilities at once, or remove those that are not public: the batch form of
+    index_facility (same vocabulary rule: words not yet known are added), in a handful of queries."""
+    from .models import FacilitySearchDocument, SearchTerm
+
+    pks = {getattr(f, "pk", f) for f in facility_ids}
+    if not pks:
+        return 0
+    facilities = list(indexable_facilities().filter(pk__in=pks))
+    found = {f.pk for f in facilities}
+    gone = [pk for pk in pks if pk not in found]
+    all_texts = [facility_texts(f) for f in facilities]
+    with transaction.atomic():
+        if gone:
+            ids = list(FacilitySearchDocument.objects.filter(facility_id__in=gone).values_list("pk", flat=True))
+            _delete_fts(ids)
+            FacilitySearchDocument.objects.filter(pk__in=ids).delete()
+        if facilities:
+            all_words = set()
+            for texts in all_texts:
+                all_words |= _word_set(texts)
+            _add_words(all_words)
+            existing = {d.facility_id: d for d in FacilitySearchDocument.objects.filter(facility_id__in=found)}
+            # Every word of the batch is known, as reindex_all() has it: compounds split alike whatever the order.
+            vocabulary = Vocabulary(
+                dict(SearchTerm.objects.values_list("word", "doc_freq")),
+                total_docs=FacilitySearchDocument.objects.count() + len(found) - len(existing),
+            )
+            now = timezone.now()
+            updated, created = [], []
+            for facility, texts in zip(facilities, all_texts):
+                fields = analysed_fields(texts, vocabulary)
+                doc = existing.get(facility.pk)
+                if doc is None:
+                    created.append(FacilitySearchDocument(facility=facility, **fields))
+                else:
+                    for key, value in fields.items():
+                        setattr(doc, key, value)
+                    doc.updated_at = now
+                    updated.append(doc)
+            if updated:
+                FacilitySearchDocument.objects.bulk_update(updated, FIELDS + ["place_keys", "updated_at"], batch_size=500)
+            created = FacilitySearchDocument.objects.bulk_create(created, batch_size=500)
+            if is_sqlite():
+                docs = updated + created
+                if any(d.pk is None for d in docs):  # an old SQLite without RETURNING
+                    docs = list(FacilitySearchDocument.objects.filter(facility_id__in=found))
+                _delete_fts([d.pk for d in docs])
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FIELDS)}) "
+                        f"VALUES (%s, {', '.join(['%s'] * len(FIELDS))})",
+                        [[d.pk] + [getattr(d, f) for f in FIELDS] for d in docs],
+                    )
+    for facility in facilities:
+        _notify_external(facility)
+    return len(facilities)
 
 
 def reindex_all(progress=None):
@@ -245,6 +327,59 @@ class paused:
         _paused["depth"] -= 1
 
 
+_deferral = threading.local()
+
+
+class _Requests:
+    """Index requests collected by deferred(): facilities, and organisations and locations whose facilities
+    are looked up only when flushing (most have none yet while an import creates them)."""
+
+    def __init__(self):
+        self.facilities, self.organisations, self.locations = set(), set(), set()
+
+    def __bool__(self):
+        return bool(self.facilities or self.organisations or self.locations)
+
+    def facility_ids(self):
+        from socialmap.models import ServiceAtLocation
+
+        ids = set(self.facilities)
+        if self.organisations:
+            from socialmap.models import Facility
+
+            ids.update(Facility.objects.filter(organisation_id__in=self.organisations).values_list("pk", flat=True))
+        if self.locations:
+            ids.update(ServiceAtLocation.objects.filter(location_id__in=self.locations).values_list("facility_id", flat=True))
+        return ids
+
+
+def _requests():
+    stack = getattr(_deferral, "stack", None)
+    return stack[-1] if stack else None
+
+
+@contextmanager
+def deferred():
+    """Collect the index requests made inside the block (saves, publishes, changed organisations and
+    locations, deletions) and index each facility once when the outermost block ends, after the
+    transaction commits (nothing when it rolls back). For bulk imports: one batch instead of a
+    re-index per save. Per thread, so requests from other threads are handled as usual."""
+    stack = getattr(_deferral, "stack", None)
+    if stack is None:
+        stack = _deferral.stack = []
+    if stack:  # nested: the outer block flushes
+        yield stack[-1]
+        return
+    requests = _Requests()
+    stack.append(requests)
+    try:
+        yield requests
+    finally:
+        stack.pop()
+        if requests and not _paused["depth"]:
+            transaction.on_commit(lambda: index_facilities(requests.facility_ids()))
+
+
 def _schedule(facility_ids):
     if _paused["depth"]:
         return
@@ -257,22 +392,35 @@ def _schedule(facility_ids):
     transaction.on_commit(run)
 
 
+def _deferred_request(kind, pk):
+    """True when the request is taken care of: dropped (paused) or collected (deferred)."""
+    if _paused["depth"]:
+        return True
+    requests = _requests()
+    if requests is None:
+        return False
+    getattr(requests, kind).add(pk)
+    return True
+
+
 def on_facility_saved(sender, instance, **kwargs):
-    _schedule([instance.pk])
+    if not _deferred_request("facilities", instance.pk):
+        _schedule([instance.pk])
 
 
 def on_facility_deleted(sender, instance, **kwargs):
-    if _paused["depth"]:
-        return
-    remove_facility(instance.pk)
+    if not _deferred_request("facilities", instance.pk):
+        remove_facility(instance.pk)
 
 
 def on_organisation_saved(sender, instance, **kwargs):
-    _schedule(instance.facilities.values_list("pk", flat=True))
+    if not _deferred_request("organisations", instance.pk):
+        _schedule(instance.facilities.values_list("pk", flat=True))
 
 
 def on_location_saved(sender, instance, **kwargs):
-    _schedule(instance.service_at_locations.values_list("facility_id", flat=True).distinct())
+    if not _deferred_request("locations", instance.pk):
+        _schedule(instance.service_at_locations.values_list("facility_id", flat=True).distinct())
 
 
 def connect_signals():

@@ -530,33 +530,185 @@ def _publish(instance, user=None):
     revision.publish(user=user, skip_permission_checks=True)
 
 
+def _create_published(instance, user=None):
+    """Save a new organisation, location or facility as published, in one write: what save() followed by
+    _publish() leaves behind (the row live with a revision holding its content, a 'wagtail.publish' log
+    entry, the `published` signal), without saving the object three times and reading it back from the
+    revision. Only for objects that do not exist yet: updates go through Wagtail's own publishing."""
+    import logging
+
+    from django.utils import timezone
+    from wagtail.log_actions import log
+    from wagtail.models import Revision
+    from wagtail.signals import published
+
+    now = timezone.now()
+    instance.live = True
+    instance.created_at = instance.updated_at = now
+    exclude = ["id"]  # new: ExistingRows found no such row (and the primary key guards it too)
+    if hasattr(instance, "_unique_slug") and not instance.slug:
+        instance.slug = instance._unique_slug()  # unique by construction
+        exclude.append("slug")
+    # As save_revision() does. The organisation and area come from this import or its checks (and the
+    # database's foreign keys guard them as well): no query each to check they exist.
+    field_names = {f.name for f in instance._meta.get_fields()}
+    instance.full_clean(exclude=exclude + [f for f in ("organisation", "area") if f in field_names])
+    revision = Revision.objects.create(
+        content_object=instance,
+        base_content_type=instance.get_base_content_type(),
+        user=user,
+        content=instance.serializable_data(),
+        object_str=str(instance),
+    )
+    instance.latest_revision = instance.live_revision = revision
+    instance.has_unpublished_changes = False
+    instance.expired = False
+    instance.first_published_at = instance.last_published_at = now
+    instance.save()
+    published.send(sender=type(instance), instance=instance, revision=revision)
+    log(instance=instance, action="wagtail.publish", user=user, revision=revision, content_changed=True)
+    logging.getLogger("wagtail").info('Published: "%s" pk=%s revision_id=%d', instance, instance.pk, revision.id)
+
+
+def _key(pk):
+    try:
+        return str(uuid.UUID(str(pk)))
+    except ValueError:
+        return None
+
+
+class ExistingRows:
+    """The rows an import may update, read in one query per model (pk -> instance), so each record does
+    not look its objects up again. A row written during the import is read afresh when asked again."""
+
+    def __init__(self, model, pks, queryset=None):
+        self.model = model
+        queryset = queryset if queryset is not None else model.objects.all()
+        keys = sorted({k for k in (_key(pk) for pk in pks) if k})
+        self.rows = {}
+        for start in range(0, len(keys), 500):
+            self.rows.update({str(o.pk): o for o in queryset.filter(pk__in=keys[start : start + 500])})
+        self.missing = set(keys) - set(self.rows)
+        self.queryset = queryset
+
+    def get(self, pk):
+        key = _key(pk)
+        if key in self.rows:
+            return self.rows[key]
+        if key in self.missing:
+            return None
+        return self.queryset.filter(pk=pk).first()
+
+    def written(self, pk, instance=None):
+        """Note a write: `instance` is what the row now holds (a new row), or None to read it afresh."""
+        key = _key(pk)
+        self.rows.pop(key, None)
+        self.missing.discard(key)
+        if instance is not None and key:
+            self.rows[key] = instance
+
+
+def existing_rows(plans):
+    """ExistingRows for the organisations, locations and facilities that `plans` write."""
+    from .models import Facility, Location, Organisation
+
+    plans = list(plans)
+    return {
+        Organisation: ExistingRows(Organisation, [p.organisation["id"] for p in plans if p.organisation]),
+        Location: ExistingRows(Location, [loc["id"] for p in plans for loc in p.locations]),
+        Facility: ExistingRows(
+            Facility,
+            [p.facility["id"] for p in plans],
+            Facility.objects.prefetch_related("phones", "service_at_locations", "terms", "areas_served"),
+        ),
+    }
+
+
 @contextmanager
 def deferred_search_indexing(written):
     """Index each written object once at the end instead of on every save (publishing saves an object
-    three times). Disconnecting the signal is process-wide, so a facility edited in the same process
-    during an import is indexed by the next save or `update_index`."""
+    three times), for Wagtail's search index (modelsearch) and for the facility search (search.indexing),
+    and update Wagtail's reference index once per object (admin usage counts) instead of on every save.
+
+    Disconnecting the modelsearch signal is process-wide, so a facility edited in the same process during
+    an import is indexed by the next save or `update_index`. The reference index and the facility search
+    are deferred per thread. The facility search is brought up to date after the transaction commits."""
+    from django.apps import apps
     from django.db.models.signals import post_save
-    from modelsearch.index import insert_or_update_object
     from modelsearch.signal_handlers import post_save_signal_handler
+    from wagtail.signal_handlers import disable_reference_index_auto_update
 
     from .models import Facility, Location, Organisation
+
+    if apps.is_installed("search"):
+        from search.indexing import deferred as deferred_facility_search
+    else:  # pragma: no cover - the search app is part of the project
+        deferred_facility_search = contextmanager(lambda: (yield))
 
     models = (Organisation, Location, Facility)
     disconnected = [m for m in models if post_save.disconnect(post_save_signal_handler, sender=m)]
     try:
-        yield
+        with deferred_facility_search(), disable_reference_index_auto_update():
+            yield
+            by_model = {}
+            for instance in written:
+                by_model.setdefault(type(instance), {})[instance.pk] = instance
+            _update_reference_index(by_model)
+            if disconnected:
+                _update_search_index(by_model)
     finally:
         for model in disconnected:
             post_save.connect(post_save_signal_handler, sender=model)
-    if disconnected:
-        for instance in written:
-            insert_or_update_object(instance)
 
 
-def _upsert_simple(model, values, state_fn, user, written):
+def _related_names(model):
+    """Child relations and ParentalManyToManyFields of a model: what to prefetch to read it whole."""
+    from modelcluster.fields import ParentalManyToManyField
+    from modelcluster.models import get_all_child_relations
+
+    names = [rel.get_accessor_name() for rel in get_all_child_relations(model)]
+    return names + [f.name for f in model._meta.get_fields() if isinstance(f, ParentalManyToManyField)]
+
+
+def _update_reference_index(by_model):
+    """What wagtail's update_reference_index_task does after each save, once per written object."""
+    from wagtail.models import ReferenceIndex
+
+    for model, instances in by_model.items():
+        if not ReferenceIndex.is_indexed(model):
+            continue
+        queryset = model.objects.filter(pk__in=list(instances)).prefetch_related(*_related_names(model))
+        with transaction.atomic():
+            for instance in queryset:
+                ReferenceIndex.create_or_update_for_object(instance)
+
+
+def _update_search_index(by_model):
+    import logging
+
+    from modelsearch.backends import get_search_backends_with_name
+
+    backends = list(get_search_backends_with_name(with_auto_update=True))
+    for model, instances in by_model.items():
+        # get_indexed_objects() leaves ParentalManyToManyFields (the terms) unprefetched.
+        queryset = model.get_indexed_objects().filter(pk__in=list(instances)).prefetch_related(*_related_names(model))
+        objects = list(queryset)
+        if not objects:
+            continue
+        for name, backend in backends:
+            try:
+                backend.add_bulk(model, objects)
+            except Exception:
+                # As modelsearch does: an external engine being down must not undo the import.
+                logging.getLogger(__name__).exception("Could not add %s to the '%s' search backend", model, name)
+                if not backend.catch_indexing_errors:
+                    raise
+
+
+def _upsert_simple(model, values, state_fn, user, written, existing=None):
     """Create or update an organisation or location; returns 'created', 'updated' or 'unchanged'."""
     pk = values["id"]
-    instance = model.objects.filter(pk=pk).first()
+    instance = existing.get(pk) if existing is not None else model.objects.filter(pk=pk).first()
     wanted = {"id": pk, **{k: _norm(v) for k, v in values.items() if k != "id"}}
     if instance is not None and state_fn(instance) == wanted and instance.live:
         return "unchanged"
@@ -565,30 +717,41 @@ def _upsert_simple(model, values, state_fn, user, written):
     for key, value in values.items():
         if key != "id":
             setattr(instance, key, value)
-    instance.live = True
-    instance.save()
-    _publish(instance, user)
+    if status == "created":
+        _create_published(instance, user)
+    else:
+        instance.live = True
+        instance.save()
+        _publish(instance, user)
+    if existing is not None:
+        # A new row holds exactly what was set; an update went through Wagtail's publishing: read it afresh.
+        existing.written(pk, instance if status == "created" and state_fn(instance) == wanted else None)
     written.append(instance)
     return status
 
 
-def apply_plan(plan, lookups, user=None, written=None):
-    """Write one plan; returns 'created', 'updated' or 'unchanged' for the facility itself."""
+def apply_plan(plan, lookups, user=None, written=None, existing=None):
+    """Write one plan; returns 'created', 'updated' or 'unchanged' for the facility itself.
+
+    existing: optional ExistingRows per model (see existing_rows()), to look objects up without a query each."""
     written = [] if written is None else written
+    existing = existing or {}
     from .models import Facility, FacilityPhone, Location, Organisation, ServiceAtLocation
 
     if plan.organisation:
-        _upsert_simple(Organisation, plan.organisation, organisation_state, user, written)
+        _upsert_simple(Organisation, plan.organisation, organisation_state, user, written, existing.get(Organisation))
     for location in plan.locations:
-        _upsert_simple(Location, location, location_state, user, written)
+        _upsert_simple(Location, location, location_state, user, written, existing.get(Location))
 
-    facility = Facility.objects.filter(pk=plan.facility["id"]).first()
+    facilities = existing.get(Facility)
+    pk = plan.facility["id"]
+    facility = facilities.get(pk) if facilities is not None else Facility.objects.filter(pk=pk).first()
     if facility is not None:
         wanted = plan_facility_state(plan, existing_slug=facility.slug)
         if facility.live and facility_state(facility) == wanted:
             return "unchanged"
     status = "created" if facility is None else "updated"
-    facility = facility or Facility(pk=plan.facility["id"])
+    facility = facility or Facility(pk=pk)
     for key, value in plan.facility.items():
         if key == "id" or (key == "slug" and not value and facility.slug):
             continue
@@ -606,9 +769,14 @@ def apply_plan(plan, lookups, user=None, written=None):
     ]
     facility.terms = [lookups.terms_by_pk[pk] for pk in plan.term_ids]
     facility.areas_served = [lookups.areas_by_pk[pk] for pk in plan.area_ids]
-    facility.live = True
-    facility.save()
-    _publish(facility, user)
+    if status == "created":
+        _create_published(facility, user)
+    else:
+        facility.live = True
+        facility.save()
+        _publish(facility, user)
+    if facilities is not None:
+        facilities.written(pk)
     written.append(facility)
     return status
 
@@ -661,9 +829,10 @@ def import_services(records, dry_run=False, atomic=True, progress=None, skip_inv
 
     def write():
         written = []
+        existing = existing_rows(plans.values())
         with deferred_search_indexing(written):
             for index, plan in plans.items():
-                outcome = apply_plan(plan, lookups, user=user, written=written)
+                outcome = apply_plan(plan, lookups, user=user, written=written, existing=existing)
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 if progress:
                     progress(1)

@@ -4,6 +4,7 @@ Every app with a `demo` module and a `load(home, stdout)` (or, for home, `load(s
 """
 
 import importlib
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,7 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args, admin=False, **options):
         from home import demo as home_demo
 
-        home = home_demo.load(stdout=self.stdout)
+        from home.bulk import deferred_index_updates
+
+        # Search and reference index: updated once per object after each part, not on every save. The social
+        # map's HSDS import defers its own (and its facility search) and runs outside.
+        with deferred_index_updates():
+            home = home_demo.load(stdout=self.stdout)
         for label in DEMO_APPS:
             module_name = label if "." in label else f"{label}.demo"
             try:
@@ -36,9 +42,11 @@ class Command(BaseCommand):
                 if exc.name != module_name:
                     raise
                 continue
-            module.load(home, stdout=self.stdout)
+            with nullcontext() if label == "socialmap" else deferred_index_updates():
+                module.load(home, stdout=self.stdout)
         if hasattr(home_demo, "load_community"):
-            home_demo.load_community(home, stdout=self.stdout)
+            with deferred_index_updates():
+                home_demo.load_community(home, stdout=self.stdout)
 
         if settings.DEBUG or admin:
             self.create_admin()
