@@ -83,9 +83,9 @@ def start_gunicorn(port, workers):
     )
     for _ in range(100):
         try:
-            requests.get(f"http://127.0.0.1:{port}/account/inloggen/", timeout=2)
+            requests.get(f"http://127.0.0.1:{port}/account/inloggen/", timeout=10)
             return process
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or the first request still warming up
             time.sleep(0.2)
     process.terminate()
     raise SystemExit("gunicorn did not start")

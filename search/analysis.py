@@ -17,6 +17,7 @@ Elasticsearch's dictionary_decompounder does too, and it is a few lines.
 
 import functools
 import re
+import threading
 import unicodedata
 
 import snowballstemmer
@@ -54,9 +55,16 @@ def words(text):
     return WORD_RE.findall(fold(text or ""))
 
 
-@functools.lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _stemmer():
-    return snowballstemmer.stemmer("dutch")
+    # A snowball stemmer keeps the word being stemmed in its own state, so one instance shared by the
+    # threads of a gunicorn gthread worker mixes words up (IndexError under load): one per thread.
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("dutch")
+    return stemmer
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -1,0 +1,83 @@
+"""Locust scenario: residents browsing and searching, applicants submitting (run through bench/load.py).
+
+Residents (9 in 10 users): home page, an information page, the social map, a facility, site search and
+facility search with everyday words. Applicants (1 in 10): log in with a prepared account, open the check
+step of their complete draft and submit it once. BENCH_APPLICANTS names the file of "username public_id" lines.
+"""
+
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+WORDS = ["eenzaam", "mantelzorg", "schulden", "koffie", "vervoer", "huiswerk", "sport", "taalcafe", "rolstoel", "wonen"]
+PASSWORD = "Bench-wachtwoord-2026"
+
+
+def _applicants():
+    path = os.environ.get("BENCH_APPLICANTS")
+    if not path or not os.path.exists(path):
+        return []
+    with open(path) as handle:
+        return [line.split() for line in handle if line.strip()]
+
+
+APPLICANTS = _applicants()
+PAGES = [p for p in os.environ.get("BENCH_PAGES", "/").split(",") if p]
+FACILITIES = [p for p in os.environ.get("BENCH_FACILITIES", "").split(",") if p]
+
+
+class Resident(HttpUser):
+    weight = 9
+    wait_time = between(0.5, 2)
+
+    @task(3)
+    def browse(self):
+        self.client.get(random.choice(PAGES), name="page")
+
+    @task(2)
+    def facility(self):
+        if FACILITIES:
+            self.client.get(random.choice(FACILITIES), name="facility")
+
+    @task(2)
+    def site_search(self):
+        self.client.get("/zoeken/", params={"q": random.choice(WORDS)}, name="/zoeken/?q=")
+
+    @task(1)
+    def suggest(self):
+        self.client.get("/zoeken/suggesties/", params={"q": random.choice(WORDS)[:4]}, name="/zoeken/suggesties/")
+
+
+class Applicant(HttpUser):
+    weight = 1
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.account = APPLICANTS.pop() if APPLICANTS else None
+        self.submitted = False
+        if self.account:
+            page = self.client.get("/account/inloggen/", name="login page")
+            token = CSRF_RE.search(page.text).group(1)
+            self.client.post("/account/inloggen/", {"csrfmiddlewaretoken": token, "username": self.account[0],
+                                                    "password": PASSWORD}, name="login")
+
+    @task
+    def apply(self):
+        if not self.account:
+            self.client.get("/", name="page")
+            return
+        if self.submitted:
+            self.client.get("/aanvragen/", name="my applications")
+            return
+        check = self.client.get(f"/aanvragen/{self.account[1]}/stap/check/", name="check step")
+        token = CSRF_RE.findall(check.text)[-1]
+        with self.client.post(f"/aanvragen/{self.account[1]}/indienen/", {"csrfmiddlewaretoken": token},
+                              name="submit", allow_redirects=False, catch_response=True) as response:
+            if response.status_code == 302 and "ontvangen" in response.headers.get("Location", ""):
+                response.success()
+                self.submitted = True
+            else:
+                response.failure(f"submit answered {response.status_code}")
