@@ -22,7 +22,7 @@ def service(name, description, lat, lng, levensdomein):
                                         "city": "Emmen", "postal_code": "7811 AB", "state_province": "Drenthe", "country": "NL", "address_type": "physical"}]},
         }],
         "attributes": [{"id": str(uuid.uuid5(uuid.NAMESPACE_URL, name + "attr")),
-                        "taxonomy_term": {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, levensdomein)), "code": levensdomein, "name": levensdomein, "taxonomy": "levensdomein"}}],
+                        "taxonomy_term": {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, levensdomein)), "code": levensdomein, "name": levensdomein, "description": f"Levensdomein {levensdomein}", "taxonomy": "levensdomein"}}],
     }
 
 

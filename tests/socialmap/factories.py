@@ -100,6 +100,14 @@ class FacilityFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.save()
 
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        # In a real request the search index follows on commit; tests run inside one transaction, so do it here.
+        if create:
+            from search.indexing import index_facilities
+
+            index_facilities([self.pk])
+
 
 def make_social_map_page(home, **kwargs):
     existing = SocialMapPage.objects.first()

@@ -96,13 +96,13 @@ def test_browser_location_is_used_when_no_postcode_is_given(client, map_page):
 
 
 def test_unknown_postcode_gives_a_dutch_message_and_keeps_the_query(client, map_page):
-    FacilityFactory(name="Iets", locations=[LocationFactory(postal_code="7811 AB")])
-    response = client.get(map_page.url, {"postcode": "1234 ZZ", "q": "iets"})
+    FacilityFactory(name="Inloophuis", locations=[LocationFactory(postal_code="7811 AB")])
+    response = client.get(map_page.url, {"postcode": "1234 ZZ", "q": "inloophuis"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Wij kennen postcode 1234 ZZ niet" in html
-    assert 'value="1234 ZZ"' in html and 'name="q" value="iets"' in html
-    assert result_names(response) == ["Iets"]
+    assert 'value="1234 ZZ"' in html and 'name="q" value="inloophuis"' in html
+    assert result_names(response) == ["Inloophuis"]
     response = client.get(map_page.url, {"postcode": "abc"})
     assert "4 cijfers en 2 letters" in response.content.decode()
 
