@@ -191,7 +191,7 @@ def test_event_end_before_start_is_refused(index):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_sign_ups_never_exceed_capacity(home_page):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite serialises writers itself")
