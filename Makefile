@@ -76,7 +76,7 @@ browser-deps:
 	  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	else echo "chromium not found and cannot be installed here: browser tests will be skipped"; fi
 
-bench: install-test
+bench: install-test node
 	scripts/with-postgres.sh $(PY) bench/run_all.py
 
 clean:

@@ -24,8 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("DEBUG", "0")  # dev settings, but cached templates and no debug overhead, as in production
 
+import warnings  # noqa: E402
+
 import django  # noqa: E402
 
+warnings.filterwarnings("ignore", message="No directory at")  # STATIC_ROOT unused here
 django.setup()
 
 from django.conf import settings  # noqa: E402
@@ -44,6 +47,24 @@ def percentile(values, p):
     """Nearest-rank percentile (p in 0..100) of a list of numbers."""
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))]
+
+
+def setup_demo():
+    """Migrate and load the demo content into the database of DATABASE_URL (both idempotent)."""
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", stdout=quiet)
+    print(f"setup: migrate + load_demo in {time.perf_counter() - started:.0f} s")
+
+
+def site_client():
+    """A test Client addressed to the default Wagtail site."""
+    from wagtail.models import Site
+
+    settings.ALLOWED_HOSTS = ["*"]
+    site = Site.objects.get(is_default_site=True)
+    return Client(HTTP_HOST=site.hostname if site.port in (80, 443) else f"{site.hostname}:{site.port}")
 
 
 def _first(model, **filters):
@@ -115,18 +136,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     if not args.no_setup:
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        with open(os.devnull, "w") as quiet:
-            call_command("load_demo", stdout=quiet)
-        print(f"setup: migrate + load_demo in {time.perf_counter() - started:.0f} s")
-
-    settings.ALLOWED_HOSTS = ["*"]
+        setup_demo()
     override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}).enable()
-    from wagtail.models import Site
-
-    site = Site.objects.get(is_default_site=True)
-    client = Client(HTTP_HOST=site.hostname if site.port in (80, 443) else f"{site.hostname}:{site.port}")
+    client = site_client()
     urls = demo_urls()
     if args.pages:
         unknown = set(args.pages) - set(urls)
