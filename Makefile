@@ -32,7 +32,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+## The NL Design System CSS the templates use (site/static/css/nlds-*.css, generated): see scripts/build_css.py.
 node: node_modules/.installed
+	$(PYTHON) scripts/build_css.py
 
 ## Compile the translation catalogues when GNU gettext is there; the compiled .mo files are committed too.
 messages: install
@@ -74,7 +76,7 @@ browser-deps:
 	  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	else echo "chromium not found and cannot be installed here: browser tests will be skipped"; fi
 
-bench: install-test
+bench: install-test node
 	scripts/with-postgres.sh $(PY) bench/run_all.py
 
 clean:

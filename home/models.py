@@ -75,6 +75,9 @@ class ThemeSettings(BaseSiteSetting):
         related_name="+",
     )
 
+    # Every page shows the logo and the footer links: fetch them with the settings (one query instead of four).
+    select_related = ["logo", "contact_page", "privacy_page", "accessibility_page"]
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("municipality_name"), FieldPanel("logo"), FieldPanel("logo_alt"), FieldPanel("primary_colour")],

@@ -5,17 +5,21 @@ from wagtail.models import Page
 
 
 def main_navigation(site_root):
-    """The top-level pages shown in the menu: live, 'show in menus', in tree order."""
+    """The top-level pages shown in the menu: live, 'show in menus', in tree order.
+
+    Plain Page objects: the menu needs only titles and URLs, and .specific() would cost a query per page type."""
     if site_root is None:
         return Page.objects.none()
-    return site_root.get_children().live().in_menu().specific()
+    return site_root.get_children().live().in_menu()
 
 
 def breadcrumbs(page, site_root):
-    """Ancestors from the site root down to the page itself (the root itself is 'Home')."""
+    """Ancestors from the site root down to the page itself (the root itself is 'Home').
+
+    Plain Page objects (titles and URLs are all a crumb needs; .specific() costs a query per page type)."""
     if page is None or site_root is None or not page.is_descendant_of(site_root) and page.pk != site_root.pk:
         return []
-    return list(page.get_ancestors(inclusive=True).filter(depth__gte=site_root.depth).specific())
+    return list(page.get_ancestors(inclusive=True).filter(depth__gte=site_root.depth))
 
 
 def home_page_highlights(home_page):

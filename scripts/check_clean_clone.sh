@@ -18,7 +18,7 @@ if ! grep -q "<h1" "$work/home.html" 2>/dev/null; then
   echo "clean clone: the site did not come up"; tail -50 "$work/run.log"; exit 1
 fi
 curl -fsS "http://127.0.0.1:$port/admin/login/" -o /dev/null
-curl -fsS "http://127.0.0.1:$port/static/vendor/@utrecht/component-library-css/dist/index.css" -o /dev/null
+curl -fsS "http://127.0.0.1:$port/static/css/nlds-components.css" -o /dev/null
 .venv/bin/python manage.py load_demo | tee "$work/second.log"
 grep -q "home: 0 pages created" "$work/second.log"
 echo "clean clone: make run works (site on port $port, demo loader idempotent)"

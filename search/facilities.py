@@ -141,6 +141,7 @@ def facet_counts(base_queryset, filters, matching_ids_for):
     from socialmap.models import Area, TaxonomyTerm
 
     facets = {}
+    all_terms = list(TaxonomyTerm.objects.filter(taxonomy__in=TAXONOMY_GROUPS))  # one query for every group's list
     for group in TAXONOMY_GROUPS:
         ids = matching_ids_for(group)
         selected = set((filters or {}).get(group, []))
@@ -149,19 +150,44 @@ def facet_counts(base_queryset, filters, matching_ids_for):
             counts[code] = counts.get(code, 0) + 1
         facets[group] = [
             FacetValue(t.code, t.name, counts.get(t.code, 0), t.code in selected)
-            for t in TaxonomyTerm.objects.filter(taxonomy=group)
+            for t in all_terms if t.taxonomy == group
         ]
-    for group, kind in (("gebied", "gebied"), ("wijk", None)):
+    all_areas = list(Area.objects.order_by("name"))
+    by_code = {}  # the areas group_filter_q("wijk", [code]) selects: by CBS code or slug
+    for area in all_areas:
+        for code in {area.slug, area.cbs_code} - {""}:
+            by_code.setdefault(code, set()).add(area.pk)
+    for group, kinds in (("gebied", ("gebied",)), ("wijk", ("wijk", "dorp"))):
         ids = matching_ids_for(group)
         selected = set((filters or {}).get(group, []))
-        areas = Area.objects.filter(kind="gebied") if kind else Area.objects.filter(kind__in=["wijk", "dorp"])
+        facilities_per_area = area_facilities(base_queryset.model.objects.filter(pk__in=ids), group)
         values = []
-        for area in areas.order_by("name"):
-            count = base_queryset.model.objects.filter(pk__in=ids).filter(group_filter_q(group, [area.cbs_code or area.slug] if group == "wijk" else [area.slug])).distinct().count()
+        for area in (a for a in all_areas if a.kind in kinds):
+            # The same facilities group_filter_q(group, [code]) finds, counted without a query per area.
+            if group == "wijk":
+                matched = set().union(*(facilities_per_area.get(pk, ()) for pk in by_code.get(area.cbs_code or area.slug, ())))
+            else:
+                matched = facilities_per_area.get(area.pk, ())
             code = area.cbs_code if group == "wijk" else area.slug
-            values.append(FacetValue(code, area.name, count, code in selected or area.slug in selected))
+            values.append(FacetValue(code, area.name, len(matched), code in selected or area.slug in selected))
         facets[group] = values
     return facets
+
+
+def area_facilities(facilities, group):
+    """{area id: set of facility ids} along the relations group_filter_q follows for the 'wijk' or 'gebied'
+    group (a facility's locations and the areas it serves), in two queries for all areas together."""
+    if group == "wijk":
+        paths = [("service_at_locations__location__area",), ("areas_served",)]
+    else:
+        paths = [("service_at_locations__location__area__parent",), ("areas_served", "areas_served__parent")]
+    found = {}
+    for fields in paths:
+        for pk, *area_ids in facilities.values_list("pk", *fields):
+            for area_id in area_ids:
+                if area_id is not None:
+                    found.setdefault(area_id, set()).add(pk)
+    return found
 
 
 def search_facilities(query, backend=None):
