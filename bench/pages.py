@@ -10,7 +10,8 @@ page, news index, news item, event index, event, area page, search results, sche
 and sends each N GET requests through Django's test Client: the whole stack (middleware, Wagtail routing,
 templates) without a network. DEBUG is off (cached templates, as in production) and Django's cache is a
 DummyCache, so nothing is served from a cache (--cache keeps the configured one, for comparison). Prints
-per page: status, queries per request (median and max), p50/p95 server time and the HTML size. Aim (issue 2): at most 10 queries and p50 <= 25 ms per page.
+per page: status, queries per request (median and max), p50/p95 server time and the HTML size.
+Aim (issue 2): at most 10 queries and p50 <= 25 ms per page.
 """
 
 import argparse
