@@ -44,7 +44,10 @@ def _restore_migrated_database():
     from django.db import connections
 
     for connection in connections.all():
-        call_command("flush", database=connection.alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
+        # Sequences keep counting (as in Django's own teardown): the restored rows keep their ids.
+        call_command(
+            "flush", database=connection.alias, interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False
+        )
         contents = getattr(connection, "_test_serialized_contents", None)
         if contents:
             connection.creation.deserialize_db_from_string(contents)
