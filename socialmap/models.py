@@ -408,3 +408,73 @@ class OrganisationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} - {self.organisation}"
+
+# -- The public social-map page ------------------------------------------------------------------------
+
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path  # noqa: E402
+from wagtail.models import Page  # noqa: E402
+
+
+class SocialMapPage(RoutablePageMixin, Page):
+    """The social map: a searchable list of facilities with facet filters, a map as enhancement, and
+    each facility's detail page, error report form and the map's GeoJSON data as routes below it.
+
+    The views are thin: parsing the query lives in socialmap.query, searching in search.facilities,
+    clustering in socialmap.clustering and the detail page's data in socialmap.public."""
+
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text=_("One or two sentences in plain language (B1).")
+    )
+    results_per_page = models.PositiveSmallIntegerField(
+        _("results per page"), default=10, validators=[MinValueValidator(5), MaxValueValidator(50)]
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("results_per_page")]
+    search_fields = Page.search_fields + [index.SearchField("introduction", boost=2)]
+
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "socialmap/social_map_page.html"
+
+    class Meta:
+        verbose_name = _("social map page")
+
+    def get_meta_description(self):
+        return self.search_description or self.introduction
+
+    @path("")
+    def index_route(self, request):
+        from . import views
+
+        return views.social_map(request, self)
+
+    @path("geojson/")  # Wagtail page URLs cannot contain a dot, so not "kaart.geojson"
+    def geojson_route(self, request):
+        from . import views
+
+        return views.map_geojson(request, self)
+
+    @path("<slug:slug>/")
+    def facility_route(self, request, slug):
+        from . import views
+
+        return views.facility_detail(request, self, slug)
+
+    @path("<slug:slug>/meld-een-fout/")
+    def report_route(self, request, slug):
+        from . import views
+
+        return views.facility_report(request, self, slug)
+
+    @path("<slug:slug>/meld-een-fout/bedankt/")
+    def report_thanks_route(self, request, slug):
+        from . import views
+
+        return views.facility_report_thanks(request, self, slug)
+
+    def facility_url(self, facility, request=None):
+        return self.get_url(request) + self.reverse_subpage("facility_route", kwargs={"slug": facility.slug})
+
+
+from .reports import FacilityReport  # noqa: E402,F401

@@ -14,6 +14,24 @@ AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Make serialized rollback survive Playwright.
+
+    Playwright's sync API runs an event loop in the test thread, and Django's connection handler then hands
+    out a fresh connection object per context, without the serialized copy of what migrations created (page
+    tree root, groups, taxonomy, areas). Keeping that copy on the connection class lets every transactional
+    test restore it.
+    """
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+    yield
+
+
 @pytest.fixture
 def home_page(db):
     from tests.factories import make_home_page

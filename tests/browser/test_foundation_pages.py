@@ -4,7 +4,9 @@ import pytest
 
 from home.models import ContentPage, FormPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: a transactional test flushes the tables; this restores what migrations created
+# (the page tree root, groups, taxonomy, areas) for the next test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

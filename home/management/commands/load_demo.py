@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-DEMO_APPS = ["socialmap", "initiatives", "search"]
+DEMO_APPS = ["socialmap", "socialmap.demo_pages", "initiatives", "search"]
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "Dichtbij-demo-2026"
 
@@ -29,10 +29,11 @@ class Command(BaseCommand):
 
         home = home_demo.load(stdout=self.stdout)
         for label in DEMO_APPS:
+            module_name = label if "." in label else f"{label}.demo"
             try:
-                module = importlib.import_module(f"{label}.demo")
+                module = importlib.import_module(module_name)
             except ModuleNotFoundError as exc:
-                if exc.name != f"{label}.demo":
+                if exc.name != module_name:
                     raise
                 continue
             module.load(home, stdout=self.stdout)
