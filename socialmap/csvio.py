@@ -445,9 +445,9 @@ class CsvImportReport:
         return bool(self.hsds_report and self.hsds_report.written)
 
     def summary(self):
-        if self.row_errors and not (self.hsds_report and self.hsds_report.written):
+        if self.hsds_report is None:
             return _("Nothing was saved: %(count)s problem(s) in the file.") % {"count": len(self.row_errors)}
-        return self.hsds_report.summary() if self.hsds_report else ""
+        return self.hsds_report.summary()
 
 
 def import_csv(data, dry_run=False, skip_invalid=False, progress=None, user=None):
