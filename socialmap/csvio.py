@@ -488,4 +488,7 @@ def import_csv(data, dry_run=False, skip_invalid=False, progress=None, user=None
         lines.append(number)
     report.hsds_report = hsds.import_services(services, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress, user=user)
     report.lines = lines
+    if report.hsds_report.written:
+        report.hsds_report.skipped += len(bad_lines)  # rows refused by the CSV checks
+        report.hsds_report.total += len(bad_lines)
     return report
