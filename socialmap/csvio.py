@@ -445,9 +445,9 @@ class CsvImportReport:
         return bool(self.hsds_report and self.hsds_report.written)
 
     def summary(self):
-        if self.row_errors and not (self.hsds_report and self.hsds_report.written):
+        if self.hsds_report is None:
             return _("Nothing was saved: %(count)s problem(s) in the file.") % {"count": len(self.row_errors)}
-        return self.hsds_report.summary() if self.hsds_report else ""
+        return self.hsds_report.summary()
 
 
 def import_csv(data, dry_run=False, skip_invalid=False, progress=None, user=None):
@@ -488,4 +488,7 @@ def import_csv(data, dry_run=False, skip_invalid=False, progress=None, user=None
         lines.append(number)
     report.hsds_report = hsds.import_services(services, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress, user=user)
     report.lines = lines
+    if report.hsds_report.written:
+        report.hsds_report.skipped += len(bad_lines)  # rows refused by the CSV checks
+        report.hsds_report.total += len(bad_lines)
     return report

@@ -176,3 +176,15 @@ def test_csv_commands(tmp_path, imported):
     broken.write_text("name,description,status\nA,B,kapot\n", encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("import_csv", str(broken), "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_skip_invalid_saves_the_good_rows_and_counts_the_bad(db):
+    good = {c: "" for c in csvio.COLUMNS}
+    good.update(name="Inloop", organisation_name="Welzijn", description="Koffie.")
+    bad = dict(good, name="Kapot", status="open")
+
+    report = csvio.import_csv(write_rows([good, bad]), skip_invalid=True)
+
+    assert report.written and report.hsds_report.created == 1 and report.hsds_report.skipped == 1
+    assert Facility.objects.filter(name="Inloop").exists() and not Facility.objects.filter(name="Kapot").exists()
+    assert [e.row for e in report.errors] == [3]
