@@ -35,7 +35,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last, together: they share one database with the demo content (see demo_server),
     which no transactional test may flush in between."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and marker.kwargs.get("transaction"))
+
+    # Browser tests with their own data (transactional: they empty the tables afterwards) come after the ones
+    # on the shared demo.
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is not None, transactional(item)))
 
 
 def _restore_migrated_database():

@@ -44,7 +44,9 @@
     });
   }
 
-  function accessibleMarker(latlng, label, cluster, count) {
+  // A marker that screen readers announce as a button and that Enter or Space activate (Leaflet itself
+  // only handles Enter when a popup is bound).
+  function accessibleMarker(latlng, label, cluster, count, activate) {
     var marker = L.marker(latlng, { icon: markerIcon(label, cluster), keyboard: true, title: label, alt: label });
     marker.on("add", function () {
       var el = marker.getElement();
@@ -52,8 +54,29 @@
       el.setAttribute("role", "button");
       el.setAttribute("aria-label", label);
       if (cluster) el.querySelector("span").textContent = String(count);
+      if (activate) {
+        el.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            event.stopPropagation();
+            activate(true);
+          }
+        });
+      }
     });
+    if (activate) marker.on("click", function () { activate(false); });
     return marker;
+  }
+
+  function openLinks(marker, items, byKeyboard) {
+    var box = document.createElement("div");
+    box.appendChild(linkList(items));
+    marker.unbindPopup();
+    marker.bindPopup(box, { autoPan: false }).openPopup();
+    if (byKeyboard) {
+      var first = box.querySelector("a");
+      if (first) first.focus();
+    }
   }
 
   function linkList(items) {
@@ -110,26 +133,21 @@
         var latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
         if (props.cluster) {
           mapped += props.count;
-          var marker = accessibleMarker(latlng, format(config.labels.cluster, { count: props.count }), true, props.count);
-          marker.on("click", function () {
+          var marker = accessibleMarker(latlng, format(config.labels.cluster, { count: props.count }), true, props.count, function (byKeyboard) {
             if (props.items) {
-              var box = document.createElement("div");
-              box.appendChild(linkList(props.items));
-              marker.bindPopup(box).openPopup();
+              openLinks(marker, props.items, byKeyboard);
             } else {
               var bb = props.bbox;
               programmatic = true;
               map.fitBounds([[bb[1], bb[0]], [bb[3], bb[2]]], { padding: [30, 30], maxZoom: config.maxZoom });
+              if (byKeyboard) map.getContainer().focus();
             }
           });
           marker.addTo(layer);
         } else {
           mapped += 1;
-          var single = accessibleMarker(latlng, props.name, false);
-          single.on("click", function () {
-            if (!focusListItem(props.id)) {
-              single.bindPopup(linkList([props])).openPopup();
-            }
+          var single = accessibleMarker(latlng, props.name, false, 0, function (byKeyboard) {
+            if (!focusListItem(props.id)) openLinks(single, [props], byKeyboard);
           });
           single.addTo(layer);
         }
@@ -202,7 +220,7 @@
     var map = makeMap(container, config);
     var bounds = L.latLngBounds([]);
     (config.points || []).forEach(function (point) {
-      accessibleMarker([point.lat, point.lng], point.name, false).addTo(map);
+      L.marker([point.lat, point.lng], { icon: markerIcon(point.name, false), keyboard: false, title: point.name }).addTo(map);
       bounds.extend([point.lat, point.lng]);
     });
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [30, 30], maxZoom: config.zoom || 15 });
