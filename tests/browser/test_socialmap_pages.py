@@ -6,7 +6,7 @@ import re
 import pytest
 
 # Own data rather than the shared demo (exact counts matter here); these run after the shared-demo browser tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def ensure_tree_root():

@@ -11,6 +11,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=Tru
 
 
 def test_review_page_and_its_errors_have_no_axe_violations(site, browser_page, assert_accessible):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # The test's own transaction has read the facility; SQLite's shared in-memory database then locks that
+        # table against the live server's write. CI runs the browser tests on PostgreSQL.
+        pytest.skip("needs PostgreSQL: SQLite locks the table the test has read")
     facility = Facility.objects.filter(live=True).order_by("name").first()
     url = site + reverse("socialmap:review", kwargs={"token": review.make_token(facility)})
 
@@ -25,5 +31,5 @@ def test_review_page_and_its_errors_have_no_axe_violations(site, browser_page, a
 
     browser_page.get_by_role("button", name="Alles klopt").click()
     browser_page.wait_for_load_state()
-    assert "Dank u wel" in browser_page.content()
+    assert "U hebt bevestigd dat de informatie over" in browser_page.content()
     assert_accessible(browser_page)
