@@ -6,6 +6,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -23,6 +24,7 @@ from .community import (
     get_model_or_none,
 )
 from .models import BasePage
+from .restrictions import public_pages_q
 
 
 class FigureRowBlock(blocks.StructBlock):
@@ -141,11 +143,11 @@ class AreaPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(area_page_content(self))
+        context.update(area_page_content(self, request=request))
         return context
 
 
-def area_page_content(page, facility_limit=None):
+def area_page_content(page, facility_limit=None, request=None):
     """What an area page shows without extra editing."""
     from .events import upcoming_events
     from .news import news_items
@@ -154,7 +156,16 @@ def area_page_content(page, facility_limit=None):
     hits = facilities_in_area(area, facility_limit)
     social_map = social_map_page()
     for hit in hits:
-        hit.url = social_map.facility_url(hit.facility) if social_map else ""
+        hit.url = social_map.facility_url(hit.facility, request) if social_map else ""
+    # One view-restrictions query for every listing below, and one query for the children (the news and
+    # event index links and the sub-areas need only titles and URLs).
+    public = public_pages_q()
+    children = list(page.get_children().live().filter(public))
+    child_types = ContentType.objects.get_for_models(_news_index_model(), _event_index_model(), AreaPage)
+
+    def children_of(model):
+        return [child for child in children if child.content_type_id == child_types[model].pk]
+
     filters = area_facility_filters(area) or {}
     return {
         "social_map_page": social_map,
@@ -169,11 +180,11 @@ def area_page_content(page, facility_limit=None):
         "map_attribution": getattr(settings, "MAP_ATTRIBUTION", ""),
         "boundary": area_boundary_geojson(area),
         "initiatives": funded_initiatives_in_area(area),
-        "area_events": upcoming_events(area=area, limit=5),
-        "area_news": news_items(area=area, limit=5),
-        "news_index": page.get_children().live().type(_news_index_model()).first(),
-        "event_index": page.get_children().live().type(_event_index_model()).first(),
-        "sub_areas": page.get_children().live().public().type(AreaPage).specific(),
+        "area_events": upcoming_events(area=area, limit=5, public=public),
+        "area_news": news_items(area=area, limit=5, public=public),
+        "news_index": next(iter(children_of(_news_index_model())), None),
+        "event_index": next(iter(children_of(_event_index_model())), None),
+        "sub_areas": children_of(AreaPage),
     }
 
 

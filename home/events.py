@@ -30,8 +30,10 @@ from .models import BasePage
 ARCHIVE_MONTHS_IN_FEED = 3
 
 
-def event_queryset(index_page=None, area=None):
-    qs = EventPage.objects.live().public().select_related("location", "area")
+def event_queryset(index_page=None, area=None, public=None):
+    """Live, public events; `public` is a Q from home.restrictions.public_pages_q() when a caller shares one."""
+    qs = EventPage.objects.live().select_related("location", "area")
+    qs = qs.filter(public) if public is not None else qs.public()
     if index_page is not None and not getattr(index_page, "show_all_events", False):
         qs = qs.descendant_of(index_page)
     if area is not None:
@@ -39,10 +41,10 @@ def event_queryset(index_page=None, area=None):
     return qs
 
 
-def upcoming_events(index_page=None, area=None, limit=None, now=None):
+def upcoming_events(index_page=None, area=None, limit=None, now=None, public=None):
     """Events that have not ended yet, soonest first."""
     now = now or timezone.now()
-    qs = event_queryset(index_page, area).filter(Q(end__gte=now) | Q(end__isnull=True, start__gte=now)).order_by("start")
+    qs = event_queryset(index_page, area, public).filter(Q(end__gte=now) | Q(end__isnull=True, start__gte=now)).order_by("start")
     return list(qs[:limit]) if limit else qs
 
 
@@ -197,7 +199,8 @@ class EventPage(RoutablePageMixin, BasePage):
                 )
                 messages.success(request, registration_message(outcome))
                 return redirect(self.get_url(request) + "#aanmelden")
-        return self.render(request, context_overrides={"form": form})
+        # Counted once: the page shows it twice.
+        return self.render(request, context_overrides={"form": form, "places_left": self.places_left})
 
     @path("ical/", name="ical")
     def ical_route(self, request):

@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, ContentStreamBlock, TopTaskBlock
+from .restrictions import OneQueryViewRestrictionsMixin
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -94,7 +95,7 @@ class ThemeSettings(BaseSiteSetting):
         verbose_name = _("theme and contact")
 
 
-class BasePage(Page):
+class BasePage(OneQueryViewRestrictionsMixin, Page):
     """Fields every public page shares: a short introduction for listings and search."""
 
     introduction = models.TextField(
@@ -134,7 +135,7 @@ class HomePage(BasePage):
         from .services import home_page_highlights
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_page_highlights(self))
+        context.update(home_page_highlights(self, request))
         return context
 
 

@@ -26,9 +26,12 @@ def area_of_section(page):
     return section.area if section else None
 
 
-def news_items(index_page=None, area=None, limit=None):
-    """Live news pages, newest first: below an index page (or site-wide), optionally in an area (and its wijken)."""
-    qs = NewsPage.objects.live().public().select_related("area", "image", "organisation")
+def news_items(index_page=None, area=None, limit=None, public=None):
+    """Live news pages, newest first: below an index page (or site-wide), optionally in an area (and its wijken).
+
+    `public` is a Q from home.restrictions.public_pages_q() when a caller shares one between listings."""
+    qs = NewsPage.objects.live().select_related("area", "image", "organisation")
+    qs = qs.filter(public) if public is not None else qs.public()
     if index_page is not None and not getattr(index_page, "show_all_news", False):
         qs = qs.descendant_of(index_page)
     if area is not None:

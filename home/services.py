@@ -1,16 +1,30 @@
 """Queries the home page and navigation need, kept out of models and views so tests can call them."""
 
 from django.apps import apps
-from wagtail.models import Page
+from django.contrib.contenttypes.models import ContentType
+
+from .restrictions import public_pages_q
 
 
-def main_navigation(site_root):
-    """The top-level pages shown in the menu: live, 'show in menus', in tree order.
+def top_level_pages(site_root, request=None):
+    """The live pages right below the site root, in tree order, fetched once per request.
 
-    Plain Page objects: the menu needs only titles and URLs, and .specific() would cost a query per page type."""
+    The menu and the home page (which looks for the social map there first) both need them. Plain Page
+    objects: titles, URLs and content types are all they need; .specific() would cost a query per type."""
     if site_root is None:
-        return Page.objects.none()
-    return site_root.get_children().live().in_menu()
+        return []
+    cached = getattr(request, "_dichtbij_top_level_pages", None)
+    if cached is not None and cached[0] == site_root.pk:
+        return cached[1]
+    pages = list(site_root.get_children().live())
+    if request is not None:
+        request._dichtbij_top_level_pages = (site_root.pk, pages)
+    return pages
+
+
+def main_navigation(site_root, request=None):
+    """The top-level pages shown in the menu: live, 'show in menus', in tree order."""
+    return [page for page in top_level_pages(site_root, request) if page.show_in_menus]
 
 
 def breadcrumbs(page, site_root):
@@ -19,30 +33,46 @@ def breadcrumbs(page, site_root):
     Plain Page objects (titles and URLs are all a crumb needs; .specific() costs a query per page type)."""
     if page is None or site_root is None or not page.is_descendant_of(site_root) and page.pk != site_root.pk:
         return []
+    # The root itself and the pages right below it need no query: the trail is the root and the page.
+    if page.pk == site_root.pk:
+        return [site_root]
+    if page.depth == site_root.depth + 1:
+        return [site_root, page]
     return list(page.get_ancestors(inclusive=True).filter(depth__gte=site_root.depth))
 
 
-def home_page_highlights(home_page):
+def social_map_page_for(home_page, request=None):
+    """The live social map below the home page: among the top-level pages when it is there (no extra query
+    then, the menu fetched them), else anywhere below."""
+    try:
+        SocialMapPage = apps.get_model("socialmap", "SocialMapPage")
+    except LookupError:
+        return None
+    content_type = ContentType.objects.get_for_model(SocialMapPage)  # cached by Django after the first call
+    for page in top_level_pages(home_page, request):
+        if page.content_type_id == content_type.pk:
+            return page.specific_deferred
+    return SocialMapPage.objects.live().descendant_of(home_page).first()
+
+
+def home_page_highlights(home_page, request=None):
     """Featured news, upcoming events and the social map for the home page, when those modules exist."""
     context = {"social_map_page": None, "featured_news": [], "upcoming_events": []}
     if apps.is_installed("socialmap"):
-        try:
-            SocialMapPage = apps.get_model("socialmap", "SocialMapPage")
-        except LookupError:
-            SocialMapPage = None
-        if SocialMapPage is not None:
-            context["social_map_page"] = SocialMapPage.objects.live().descendant_of(home_page).first()
+        context["social_map_page"] = social_map_page_for(home_page, request)
     context.update(community_highlights())
     return context
 
 
 def community_highlights(news_count=3, event_count=3):
-    """News staff marked for the home page (newest first, topped up with the latest) and the next events."""
+    """News staff marked for the home page (newest first, topped up with the latest) and the next events.
+
+    One view-restrictions query shared by both listings, and the featured news and the top-up in one query."""
     from .events import upcoming_events
     from .news import NewsPage
 
-    live_news = NewsPage.objects.live().public().order_by("-date", "-first_published_at")
-    featured = list(live_news.filter(featured=True)[:news_count])
-    if len(featured) < news_count:
-        featured += list(live_news.exclude(pk__in=[p.pk for p in featured])[: news_count - len(featured)])
-    return {"featured_news": featured, "upcoming_events": upcoming_events(limit=event_count)}
+    public = public_pages_q()
+    featured = list(
+        NewsPage.objects.live().filter(public).order_by("-featured", "-date", "-first_published_at")[:news_count]
+    )
+    return {"featured_news": featured, "upcoming_events": upcoming_events(limit=event_count, public=public)}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -523,14 +523,10 @@ def scheme_totals(scheme):
     rows = (
         Application.objects.filter(scheme=scheme, status__in=COMMITTED_STATES)
         .values("budget_year")
-        .annotate(total=Sum("granted_amount"))
+        .annotate(total=Sum("granted_amount"), count=Count("pk"))
         .order_by("-budget_year")
     )
-    result = []
-    for row in rows:
-        count = Application.objects.filter(scheme=scheme, status__in=COMMITTED_STATES, budget_year=row["budget_year"]).count()
-        result.append({"year": row["budget_year"], "total": row["total"], "count": count})
-    return result
+    return [{"year": row["budget_year"], "total": row["total"], "count": row["count"]} for row in rows]
 
 
 def overdue_reports(today=None):

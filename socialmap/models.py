@@ -10,8 +10,10 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +82,7 @@ class Area(models.Model):
     WIJK = "wijk"
     DORP = "dorp"
     KINDS = [(GEMEENTE, _("municipality")), (GEBIED, _("area")), (WIJK, _("district")), (DORP, _("village"))]
+    MAX_DEPTH = 4  # levels, the gemeente included
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -108,14 +111,28 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        depth, ancestor, seen = 1, self.parent, {self.pk}
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": _("An area cannot be part of itself.")})
+            seen.add(ancestor.pk)
+            depth, ancestor = depth + 1, ancestor.parent
+        if depth > self.MAX_DEPTH:
+            raise ValidationError({"parent": _("Areas go at most four levels deep (for example gemeente, gebied, wijk).")})
+
     def descendants_and_self(self):
-        """All areas at or below this one (the tree is shallow: at most three levels)."""
-        ids = {self.pk}
-        frontier = [self.pk]
-        while frontier:
-            frontier = list(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            ids.update(frontier)
-        return Area.objects.filter(pk__in=ids)
+        """All areas at or below this one, as one lazy query (a subquery where a filter uses it).
+
+        The tree is shallow (gemeente > gebied > wijk or dorp; clean() allows one level more), so a join per
+        level costs less than walking the tree with a query per level."""
+        q = Q(pk=self.pk)
+        lookup = "parent"
+        for _level in range(self.MAX_DEPTH - 1):
+            q |= Q(**{f"{lookup}_id": self.pk})
+            lookup += "__parent"
+        return Area.objects.filter(q)
 
 
 # -- Organisations, locations, facilities --------------------------------------------------------------
@@ -413,9 +430,10 @@ class OrganisationMembership(models.Model):
 
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path  # noqa: E402
 from wagtail.models import Page  # noqa: E402
+from home.restrictions import OneQueryViewRestrictionsMixin  # noqa: E402
 
 
-class SocialMapPage(RoutablePageMixin, Page):
+class SocialMapPage(OneQueryViewRestrictionsMixin, RoutablePageMixin, Page):
     """The social map: a searchable list of facilities with facet filters, a map as enhancement, and
     each facility's detail page, error report form and the map's GeoJSON data as routes below it.
 

@@ -18,7 +18,7 @@ def main_menu(context):
     current = context.get("page")
     request = context.get("request")
     items = []
-    for item in main_navigation(root):
+    for item in main_navigation(root, request):
         active = bool(current and (current.pk == item.pk or current.is_descendant_of(item)))
         # Pages on non-page views (search, application forms) match by URL prefix.
         if not current and request:
