@@ -34,7 +34,8 @@ class NewsletterSubscriberViewSet(SnippetViewSet):
     list_display = ["email", "status", "created_at", "confirmed_at"]
     list_filter = ["status"]
     search_fields = ["email"]
-    # Staff only view subscribers (migration 0004 grants 'view'): subscribing is the resident's own double opt-in.
+    # Only Beheerder views (and on request deletes) subscribers, see migration 0005; editors send issues and
+    # see only the number of subscribers. Subscribing is the resident's own double opt-in.
 
 
 class EventRegistrationViewSet(SnippetViewSet):

@@ -92,5 +92,22 @@ def test_staff_see_the_community_snippets_with_a_send_button(client, home_page):
     html = client.get("/admin/snippets/home/newsletterissue/").content.decode()
     assert "Nummer 1" in html
     assert f"/admin/nieuwsbrief/{issue.pk}/versturen/" in html
-    assert client.get("/admin/snippets/home/newslettersubscriber/").status_code == 200
     assert client.get("/admin/snippets/home/eventregistration/").status_code == 200
+    # The subscribers' email addresses are not an editor's business: the send screen shows their number.
+    assert client.get("/admin/snippets/home/newslettersubscriber/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "group, registrations, subscribers",
+    [("Redacteur", 200, 302), ("Moderator", 302, 302), ("Partner", 302, 302), ("Beheerder", 200, 200)],
+)
+def test_only_those_who_need_them_see_registrations_and_subscribers(client, home_page, group, registrations, subscribers):
+    from home.newsletter import NewsletterSubscriber
+    from tests.factories import UserFactory
+
+    NewsletterSubscriber.objects.create(email="bewoner@example.nl", status=NewsletterSubscriber.ACTIVE)
+    client.force_login(UserFactory(username=f"user-{group.lower()}", groups=[group]))
+    assert client.get("/admin/snippets/home/eventregistration/").status_code == registrations
+    response = client.get("/admin/snippets/home/newslettersubscriber/")
+    assert response.status_code == subscribers
+    assert (b"bewoner@example.nl" in response.content) == (subscribers == 200)

@@ -23,6 +23,7 @@ ATTACHMENT =           "L    A     F     F       F        A      F      A"  # re
 APPLICATION_STAFF =    "L    L     L     W       A        A      W      A"
 EXPORT =               "L    L     L     W       W        A      W      A"
 COMMUNITY_ADMIN =      "L    L     L     W       W        W      A      A"
+SUBSCRIBERS =          "L    L     L     W       W        W      W      A"  # Beheerder only (AVG requests)
 ADMIN_HOME =           "L    L     L     A       A        A      A      A"
 USERS_ADMIN =          "L    L     L     W       W        W      W      A"
 TOKEN_VALID =          "A    A     A     A       A        A      A      A"  # the signed token is the key
@@ -48,7 +49,7 @@ def urls(o):
         "admin: dashboard": ("/admin/", ADMIN_HOME),
         "admin: users": ("/admin/users/", USERS_ADMIN),
         "community: event registrations": ("/admin/snippets/home/eventregistration/", COMMUNITY_ADMIN),
-        "community: newsletter subscribers": ("/admin/snippets/home/newslettersubscriber/", COMMUNITY_ADMIN),
+        "community: newsletter subscribers": ("/admin/snippets/home/newslettersubscriber/", SUBSCRIBERS),
         "socialmap: error reports": ("/admin/socialmap/meldingen/", COMMUNITY_ADMIN),
         "search: query log": ("/admin/reports/zoekopdrachten/", COMMUNITY_ADMIN),
         "socialmap: review link (valid)": (reverse("socialmap:review", args=[make_token(o["facility"])]), TOKEN_VALID),
