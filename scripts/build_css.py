@@ -349,7 +349,7 @@ def var_calls(value):
         i = j
 
 
-def declarations(nodes, inside=()):
+def declarations(nodes):
     """(selector, property, value) of every declaration in parsed rules, also inside @media and the like."""
     for node in nodes:
         if node[0] == "rule":
@@ -525,7 +525,7 @@ def build(verbose=False):
 
     # Which component declarations end up without a value: tokens of the theme, ours and any our CSS sets.
     defined = {}
-    for _, name, value in declarations(theme_nodes + own_nodes + [n for n in kept if n[0] != "block"]):
+    for _, name, value in declarations(theme_nodes + own_nodes + kept):
         if name.startswith("--"):
             defined.setdefault(name, []).append(value)
     for path in own_stylesheets():  # theme.css is a template: its values are filled in at run time
