@@ -35,9 +35,11 @@ RUN pip install -r requirements.txt
 COPY --chown=dichtbij:dichtbij . .
 COPY --from=assets --chown=dichtbij:dichtbij /build/node_modules ./node_modules
 
-# Static files (hashed names, gzip + brotli for whitenoise) and the translation catalogues, at build time.
+# The NL Design System CSS the templates use (generated, not in git: scripts/build_css.py), static files
+# (hashed names, gzip + brotli for whitenoise) and the translation catalogues, at build time.
 # The secret key here only lets the settings load; the real one comes from the environment at run time.
-RUN SECRET_KEY=build-only-not-secret python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules \
+RUN python scripts/build_css.py \
+    && SECRET_KEY=build-only-not-secret python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules \
     && SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput -v0 \
     && mkdir -p /data/media /data/private_media \
     && chown -R dichtbij:dichtbij /data /app/static_collected

@@ -9,8 +9,9 @@ with Python's gzip at level 6 (what a web server's gzip sends), and prints a tab
 favicon and map tiles are left out, as issue 2 says. Aim: at most 100 KB.
 
 --full-bundle also prints what the same page weighed with the complete NL Design System bundles
-(@utrecht/component-library-css and @utrecht/design-tokens dist/index.css) in place of the generated
-site/static/css/nlds-*.css files (see scripts/build_css.py), i.e. the weight before that change.
+(@utrecht/component-library-css dist/index.css and the example theme's tokens,
+@nl-design-system-unstable/voorbeeld-design-tokens dist/theme.css, without our own few tokens) in place of
+the generated site/static/css/nlds-*.css files (see scripts/build_css.py), i.e. the weight without that step.
 """
 
 import argparse
@@ -31,7 +32,7 @@ AIM_KB = 100
 FONT_EXTENSIONS = (".woff2", ".woff", ".ttf", ".otf", ".eot")
 FULL_BUNDLE = {
     "css/nlds-components.css": "vendor/@utrecht/component-library-css/dist/index.css",
-    "css/nlds-tokens.css": "vendor/@utrecht/design-tokens/dist/index.css",
+    "css/nlds-tokens.css": "vendor/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css",
 }
 
 

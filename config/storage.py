@@ -3,7 +3,7 @@
 Django's manifest storage rewrites every url() in every collected CSS file to its hashed name and refuses
 to finish when a referenced file is missing. Our own CSS must stay that strict. Third-party packages
 collected from node_modules under ``vendor/`` sometimes reference files they do not ship (for example
-@utrecht/design-tokens' background-image-icon.css points at a 'pijltje.svg' that is not in the package);
+a design-token package's icon stylesheet pointing at an SVG the package leaves out);
 those stylesheets are not used by the site, so for ``vendor/`` files an unresolvable reference is left
 as it is (and logged) instead of breaking the whole deployment.
 """

@@ -3,8 +3,9 @@
 
     python3 scripts/build_css.py [--check] [--verbose]
 
-The full @utrecht/component-library-css bundle is about 400 KB and @utrecht/design-tokens about 190 KB;
-the site uses a few dozen components and a fraction of the tokens. This script
+The full @utrecht/component-library-css bundle is about 400 KB and the design tokens of the NL Design System's
+example theme (@nl-design-system-unstable/voorbeeld-design-tokens, dist/theme.css) about 200 KB; the site uses
+a few dozen components and a fraction of the tokens. This script
 
 1. scans our templates (``**/templates/**/*.html``), our JavaScript (``*/static/**/*.js``) and our Python
    (forms, blocks, views: every ``*.py`` of the project apps) for ``utrecht-<name>`` class names, plus
@@ -17,12 +18,18 @@ the site uses a few dozen components and a fraction of the tokens. This script
    nav list's alignment, so taking them would change how pages look). A rule is kept when at least one of
    its selectors can match: every class it requires belongs to a used component (classes inside ``:not()``,
    ``:is()``, ``:where()`` and ``:has()`` are treated leniently, so doubtful rules stay);
-4. writes ``site/static/css/nlds-tokens.css``: the ``.utrecht-theme`` design tokens, without the blocks for
-   theme classes the site does not use (media-query, dark colour scheme and viewport-scale variants) and
-   without custom properties nothing refers to. A property is kept when its name occurs in the kept
-   component CSS, in any of our own stylesheets (``**/static/**/*.css``, the theme template
-   ``home/templates/home/theme.css``) or scanned sources, or in the value of another kept token. A custom
-   property nobody reads has no effect, so dropping it cannot change a page.
+4. writes ``site/static/css/nlds-tokens.css``: the ``.voorbeeld-theme`` block of the example theme (the class
+   is on ``<html>``), followed by our own tokens (``site/theme/tokens.css``: what the example theme leaves
+   out and the components need), in both cases without the custom properties nothing refers to. A property
+   is kept when its name occurs in the kept component CSS, in any of our own stylesheets
+   (``**/static/**/*.css``, the theme template ``home/templates/home/theme.css``) or scanned sources, or in
+   the value of another kept token. A custom property nobody reads has no effect, so dropping it cannot
+   change a page.
+
+The Gemeente Utrecht design tokens (@utrecht/design-tokens) are not used: they are proprietary assets of
+Gemeente Utrecht, not open source, and this platform is for any municipality. The build also lists every
+declaration of the kept components whose ``var()`` chain ends in a token no file defines (``unresolved``);
+outside OPTIONAL_TOKENS that means a component would silently lose a value, so the tests check it.
 
 Both files are generated (gitignored): ``make node`` (part of ``make run`` and ``make test``) runs this
 script after ``npm ci``. Run it again after adding an NL Design System class to a template.
@@ -36,9 +43,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-UTRECHT = ROOT / "node_modules" / "@utrecht"
+NODE_MODULES = ROOT / "node_modules"
+UTRECHT = NODE_MODULES / "@utrecht"
 BUNDLE_PACKAGE = "component-library-css"
-TOKENS_PACKAGE = "design-tokens"
+# The NL Design System's example theme (EUPL-1.2): neutral tokens meant to be copied by an organisation.
+TOKENS_PACKAGE = "@nl-design-system-unstable/voorbeeld-design-tokens"
+TOKENS_CSS = NODE_MODULES / TOKENS_PACKAGE / "dist" / "theme.css"
+THEME_CLASS = "voorbeeld-theme"  # its tokens apply under <html class="voorbeeld-theme">
+# Our own tokens (EUPL-1.2, like the project): what the example theme leaves out and the components need.
+OWN_TOKENS = ROOT / "site" / "theme" / "tokens.css"
 OUT_COMPONENTS = ROOT / "site" / "static" / "css" / "nlds-components.css"
 OUT_TOKENS = ROOT / "site" / "static" / "css" / "nlds-tokens.css"
 
@@ -46,6 +59,31 @@ OUT_TOKENS = ROOT / "site" / "static" / "css" / "nlds-tokens.css"
 RUNTIME_CLASSES = {
     # (none at the moment: search/static/search/autocomplete.js and the form widgets are scanned)
 }
+
+# Tokens the kept components read that neither theme defines, on purpose: the property is then unset (colours,
+# fonts and line heights inherit; backgrounds, paddings and gaps take their initial value), as they were with
+# the Gemeente Utrecht tokens before. A token missing from this list and from every theme is reported.
+OPTIONAL_TOKENS = frozenset({
+    "--utrecht-breadcrumb-nav-item-divider-inline-size", "--utrecht-breadcrumb-nav-link-background-color",
+    "--utrecht-breadcrumb-nav-link-disabled-background-color", "--utrecht-button-block-size",
+    "--utrecht-button-group-background-color", "--utrecht-button-group-padding-block-end",
+    "--utrecht-button-group-padding-block-start", "--utrecht-button-text-transform",
+    "--utrecht-data-list-item-key-color", "--utrecht-data-list-item-key-font-size",
+    "--utrecht-data-list-item-key-line-height", "--utrecht-data-list-item-value-color",
+    "--utrecht-data-list-item-value-font-size", "--utrecht-data-list-item-value-font-weight",
+    "--utrecht-data-list-item-value-line-height", "--utrecht-data-list-rows-gap",
+    "--utrecht-data-list-rows-item-padding-block-end", "--utrecht-data-list-rows-item-padding-block-start",
+    "--utrecht-form-field-description-font-style", "--utrecht-form-field-error-message-font-style",
+    "--utrecht-form-max-inline-size", "--utrecht-layer-focus-z-index", "--utrecht-link-placeholder-font-weight",
+    "--utrecht-nav-bar-content-background-color", "--utrecht-nav-bar-content-color",
+    "--utrecht-nav-list-link-font-weight", "--utrecht-navigation-link-current-font-weight",
+    "--utrecht-page-footer-content-background-color", "--utrecht-page-footer-content-color",
+    "--utrecht-page-footer-padding-block-end", "--utrecht-page-footer-padding-block-start",
+    "--utrecht-page-footer-padding-inline-end", "--utrecht-page-footer-padding-inline-start",
+    "--utrecht-select-background-image", "--utrecht-skip-link-z-index", "--utrecht-table-header-cell-color",
+    "--utrecht-table-header-cell-font-size", "--utrecht-table-header-cell-text-transform",
+    "--utrecht-table-header-text-transform",
+})
 
 # Folders that never hold site templates, scripts or Python that renders public pages.
 SKIP_DIRS = {".git", ".venv", "node_modules", "tests", "bench", "scripts", "static_collected", "media",
@@ -290,6 +328,74 @@ def filter_declarations(body, keep_property):
     return ";".join(kept)
 
 
+# --- custom properties --------------------------------------------------------------------------------------
+
+VAR_START_RE = re.compile(r"var\(\s*(--[A-Za-z0-9_-]+)\s*")
+
+
+def var_calls(value):
+    """The top-level var() calls of a value: [(name, fallback text or None)]; fallbacks hold their own calls."""
+    calls, i = [], 0
+    while True:
+        match = VAR_START_RE.search(value, i)
+        if not match:
+            return calls
+        depth, j = 1, match.end()
+        while j < len(value) and depth:
+            depth += {"(": 1, ")": -1}.get(value[j], 0)
+            j += 1
+        rest = value[match.end(): j - 1]
+        calls.append((match.group(1), rest[1:] if rest.startswith(",") else None))
+        i = j
+
+
+def declarations(nodes):
+    """(selector, property, value) of every declaration in parsed rules, also inside @media and the like."""
+    for node in nodes:
+        if node[0] == "rule":
+            for declaration in split_top_level(node[2], ";"):
+                name, _, value = declaration.partition(":")
+                yield node[1], name.strip(), value.strip()
+        elif node[0] == "group":
+            yield from declarations(node[2])
+
+
+def unresolved(component_nodes, definitions):
+    """{token: [selector {property}]} for declarations whose value needs a token that resolves nowhere.
+
+    ``definitions`` maps custom property names to their values (a name whose value is None counts as defined,
+    for tokens set by templates). A var() resolves when its token does or its fallback does; a declaration
+    without a value at computed time falls back to ``unset`` (inherited or initial), not to the browser's
+    default, so a missing token can change a page.
+    """
+    memo = {}
+
+    def name_resolves(name):
+        if name not in memo:
+            memo[name] = False  # a cycle never resolves
+            memo[name] = name in definitions and any(v is None or value_resolves(v) for v in definitions[name])
+        return memo[name]
+
+    def value_resolves(value):
+        return all(name_resolves(name) or (fallback is not None and value_resolves(fallback))
+                   for name, fallback in var_calls(value))
+
+    def missing(value):
+        names = []
+        for name, fallback in var_calls(value):
+            if not name_resolves(name) and not (fallback is not None and value_resolves(fallback)):
+                names += [name] + (missing(fallback) if fallback else [])
+        return names
+
+    found = {}
+    for selector, prop, value in declarations(component_nodes):
+        if prop.startswith("--") or "var(" not in value or value_resolves(value):
+            continue
+        for name in dict.fromkeys(missing(value)):
+            found.setdefault(name, []).append(f"{selector} {{{prop}}}")
+    return found
+
+
 # --- output -------------------------------------------------------------------------------------------------
 
 def minify(text):
@@ -375,19 +481,21 @@ def build(verbose=False):
     notices = "\n".join(licence_comments(bundle_text))
     components_out = with_charset("\n".join(header) + "\n" + notices + "\n" + components_css + "\n")
 
-    # Design tokens: the blocks for theme classes we use; custom properties someone reads.
-    tokens_text = (UTRECHT / TOKENS_PACKAGE / "dist" / "index.css").read_text(encoding="utf-8")
-    token_nodes = [("rule", n[1], minify(n[2])) if n[0] == "rule" else n
-                   for n in filter_nodes(parse(tokens_text), available)]
+    # Design tokens: the example theme's block and ours; custom properties someone reads.
+    if not TOKENS_CSS.exists():
+        sys.exit(f"build_css: {TOKENS_CSS.relative_to(ROOT)} is missing; run `npm ci` first (make node)")
+    tokens_text = TOKENS_CSS.read_text(encoding="utf-8")
+    own_tokens_text = OWN_TOKENS.read_text(encoding="utf-8")
+    theme_nodes = [("rule", n[1], minify(n[2])) for n in parse(tokens_text)
+                   if n[0] == "rule" and n[1].strip() == "." + THEME_CLASS]  # not other (dark, media) variants
+    own_nodes = [("rule", n[1], minify(n[2])) for n in parse(own_tokens_text) if n[0] == "rule"]
     readers = components_css + "\n".join(
         p.read_text(encoding="utf-8", errors="replace") for p in list(own_stylesheets()) + list(project_files()))
     wanted = set(CUSTOM_PROPERTY_RE.findall(readers))
     definitions = {}
-    for node in token_nodes:
-        if node[0] == "rule":
-            for declaration in split_top_level(node[2], ";"):
-                name, _, value = declaration.partition(":")
-                definitions.setdefault(name.strip(), []).append(value)
+    for _, name, value in declarations(theme_nodes + own_nodes):
+        definitions.setdefault(name, []).append(value)
+    all_tokens = sum(len(v) for v in definitions.values())
     todo = list(wanted)
     while todo:
         for value in definitions.get(todo.pop(), []):
@@ -395,19 +503,35 @@ def build(verbose=False):
                 if name not in wanted:
                     wanted.add(name)
                     todo.append(name)
-    token_nodes = [("rule", n[1], filter_declarations(n[2], wanted.__contains__)) if n[0] == "rule" else n
-                   for n in token_nodes]
-    token_nodes = [n for n in token_nodes if n[0] != "rule" or n[2].strip()]
-    tokens_css = serialise(token_nodes)
-    kept_tokens = sum(len(split_top_level(n[2], ";")) for n in token_nodes if n[0] == "rule")
-    all_tokens = sum(len(v) for v in definitions.values())
+
+    def pruned(nodes):
+        nodes = [("rule", n[1], filter_declarations(n[2], wanted.__contains__)) for n in nodes]
+        return [n for n in nodes if n[2].strip()]
+
+    theme_nodes, own_nodes = pruned(theme_nodes), pruned(own_nodes)
+    kept_theme = sum(len(split_top_level(n[2], ";")) for n in theme_nodes)
+    kept_own = sum(len(split_top_level(n[2], ";")) for n in own_nodes)
+    tokens_version = json.loads((TOKENS_CSS.parent.parent / "package.json").read_text())["version"]
     tokens_out = with_charset("\n".join([
         "/*! Generated by scripts/build_css.py: do not edit, run `make node` or `python3 scripts/build_css.py`.",
-        f" * Design tokens from @utrecht/{TOKENS_PACKAGE} {package_version(TOKENS_PACKAGE)} (dist/index.css): the",
-        f" * .utrecht-theme blocks the site uses, {kept_tokens} of {all_tokens} custom properties (those our CSS reads).",
-        " * Licence: see node_modules/@utrecht/design-tokens/LICENSE.md (assets of Gemeente Utrecht, not EUPL).",
+        f" * Design tokens from {TOKENS_PACKAGE} {tokens_version} (dist/theme.css), the NL Design",
+        f" * System example theme: the .{THEME_CLASS} block, {kept_theme} custom properties (those our CSS reads),",
+        " * then our own tokens from site/theme/tokens.css"
+        f" ({kept_own} custom properties the example theme does not define).",
+        " * Licence: EUPL-1.2 (https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12),",
+        " * both the example theme (Copyright (c) NL Design System Community) and our own tokens.",
         " */",
-    ]) + "\n" + "\n".join(licence_comments(tokens_text)[:1]) + "\n" + tokens_css + "\n")
+    ]) + "\n" + serialise(theme_nodes) + "\n" + serialise(own_nodes) + "\n")
+
+    # Which component declarations end up without a value: tokens of the theme, ours and any our CSS sets.
+    defined = {}
+    for _, name, value in declarations(theme_nodes + own_nodes + kept):
+        if name.startswith("--"):
+            defined.setdefault(name, []).append(value)
+    for path in own_stylesheets():  # theme.css is a template: its values are filled in at run time
+        for name in re.findall(r"(--[A-Za-z0-9_-]+)\s*:", path.read_text(encoding="utf-8")):
+            defined.setdefault(name, []).append(None)
+    missing_tokens = unresolved(kept, defined)
 
     report = {
         "components": [f"@utrecht/{packages[b]}" for b in used],
@@ -415,6 +539,8 @@ def build(verbose=False):
         "missing_dist": missing,
         "bytes": {"components": len(components_out.encode()), "tokens": len(tokens_out.encode()),
                   "bundle_before": len(bundle_text.encode()), "tokens_before": len(tokens_text.encode())},
+        "tokens": {"theme": kept_theme, "own": kept_own, "available": all_tokens},
+        "unresolved": missing_tokens,
     }
     if verbose:
         for css_class in sorted(classes):
@@ -448,6 +574,10 @@ def main(argv=None):
     if report["unmapped"]:
         print("build_css: classes without a component package (fine if our own CSS styles them): "
               + ", ".join(report["unmapped"]))
+    surprising = sorted(set(report["unresolved"]) - OPTIONAL_TOKENS)
+    if surprising:
+        print("build_css: component declarations left without a value (define these tokens in site/theme/tokens.css): "
+              + ", ".join(f"{name} ({report['unresolved'][name][0]})" for name in surprising))
     if report["missing_dist"]:
         print("build_css: packages without dist/index.css: " + ", ".join(report["missing_dist"]))
     return 0

@@ -1,5 +1,8 @@
 """Browser tests (Chromium + axe-core): public page types have no WCAG 2.1 A/AA violations and work by keyboard."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from home.models import ContentPage, FormPage
@@ -77,3 +80,33 @@ def test_pages_work_without_javascript(browser, site):
     page.wait_for_load_state()
     assert "mantelzorg" in page.url
     context.close()
+
+
+def _rgb(hex_colour):
+    return "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+
+def test_the_municipality_colour_replaces_the_example_theme_accent(site, browser_page):
+    """The design tokens are the NL Design System example theme, whose accent is violet: on our pages the
+    municipality's colour from the theme settings takes its place (buttons, links, breadcrumbs, header)."""
+    from wagtail.models import Site
+
+    from home.models import ThemeSettings
+
+    primary = _rgb(ThemeSettings.for_site(Site.objects.get(is_default_site=True)).primary_colour)
+    tokens = (Path(__file__).resolve().parents[2] / "site" / "static" / "css" / "nlds-tokens.css").read_text()
+    violets = {_rgb(value) for value in re.findall(r"--voorbeeld-kleuren-violet-\d+:(#[0-9a-fA-F]{6})", tokens)}
+    assert violets, "the example theme's accent colours are no longer in the tokens: update this test"
+
+    browser_page.goto(site + FormPage.objects.get(slug="contact").url)
+    assert "voorbeeld-theme" in browser_page.locator("html").get_attribute("class")
+    style = "(el, prop) => getComputedStyle(el)[prop]"
+    assert browser_page.get_by_role("button", name="Versturen").evaluate(style, "backgroundColor") == primary
+    assert browser_page.locator(".utrecht-breadcrumb-nav__link").first.evaluate(style, "color") == primary
+    assert browser_page.locator(".dichtbij-header").evaluate(style, "backgroundColor") == primary
+    used = set(browser_page.evaluate("""() => {
+        const props = ["color", "backgroundColor", "borderTopColor", "borderBottomColor", "borderLeftColor",
+                       "borderRightColor", "outlineColor", "textDecorationColor"];
+        return [...document.querySelectorAll("*")].flatMap(el => props.map(p => getComputedStyle(el)[p]));
+    }"""))
+    assert not used & violets
