@@ -140,7 +140,8 @@ def main(argv=None):
     if not args.no_setup:
         setup_demo()
     if not args.cache:
-        override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}).enable()
+        dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        override_settings(CACHES={"default": dummy, "pages": dummy}, PAGE_CACHE_ENABLED=False).enable()
     client = site_client()
     urls = demo_urls()
     if args.pages:
