@@ -142,6 +142,7 @@ class CpuMeter:
         capacity = (after["time"] - before["time"]) * psutil.cpu_count()
         parts = {name: 100 * (after[name] - before[name]) / capacity for name in ("gunicorn", "postgres", "locust", "busy")}
         parts["others"] = max(0.0, parts["busy"] - parts["gunicorn"] - parts["postgres"] - parts["locust"])
+        parts["server_seconds"] = (after["gunicorn"] - before["gunicorn"]) + (after["postgres"] - before["postgres"])
         return parts
 
 
@@ -183,6 +184,10 @@ def print_step(r):
     print(f"            CPU of 2 cores: gunicorn {cpu['gunicorn']:.0f}%  postgres {cpu['postgres']:.0f}%  "
           f"locust {cpu['locust']:.0f}%  others {cpu['others']:.0f}%  "
           f"(load average {r['load'][0]:.1f} -> {r['load'][1]:.1f})", flush=True)
+    per_request = 1000 * cpu["server_seconds"] / max(r["requests"], 1)
+    print(f"            server CPU per request (gunicorn + postgres): {per_request:.1f} ms; "
+          f"on {psutil.cpu_count()} idle cores that is at most {psutil.cpu_count() * 1000 / max(per_request, 0.01):.0f} req/s "
+          f"(an upper bound: the load generator needs its share too)", flush=True)
 
 
 def user_steps(args):
@@ -205,6 +210,9 @@ def main():
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: config/gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="threads per worker (default: config/gunicorn.conf.py's)")
     parser.add_argument("--applicants", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=20,
+                        help="seconds of load at the first step's users before measuring, not counted (default 20; "
+                             "a site in service runs with a warm page cache, every worker its own with local memory)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("warning: not on PostgreSQL; run through scripts/with-postgres.sh for the real figure")
@@ -230,6 +238,11 @@ def main():
     remaining = list(applicants)
     try:
         with tempfile.TemporaryDirectory() as tmp:
+            if args.warmup:
+                first = next(user_steps(args))
+                warm = run_step(host, first, args.warmup, os.path.join(tmp, "none.txt"), pages, facilities,
+                                os.path.join(tmp, "warmup"), meter)
+                print(f"warm-up: {first} users for {args.warmup} s, {warm['requests']} requests (not counted)", flush=True)
             for users in user_steps(args):
                 # One applicant per ten users (the locustfile's weights), each with a draft of their own.
                 take = users // 10 + 2
