@@ -209,3 +209,12 @@ def test_the_page_cache_is_off_unless_enabled(page, settings):
     client = Client()
     client.get(page.url)
     assert pagecache.HEADER not in client.get(page.url)
+
+
+def test_clear_page_cache_command_forgets_every_page(page):
+    from django.core.management import call_command
+
+    client = Client()
+    client.get(page.url)
+    call_command("clear_page_cache", stdout=open("/dev/null", "w"))
+    assert client.get(page.url)[pagecache.HEADER] == "miss"
