@@ -241,6 +241,9 @@ class PageCacheMiddleware:
         request._page_cache_replays = []
         response = self.get_response(request)
         cacheable, _reason = response_is_cacheable(request, response)
+        if cacheable and request.method != "GET":
+            # A HEAD is answered from the cache but never fills it: its body is not guaranteed to be complete.
+            cacheable = False
         if not cacheable:
             response[HEADER] = "skip"
             return response

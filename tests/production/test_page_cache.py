@@ -218,3 +218,11 @@ def test_clear_page_cache_command_forgets_every_page(page):
     client.get(page.url)
     call_command("clear_page_cache", stdout=open("/dev/null", "w"))
     assert client.get(page.url)[pagecache.HEADER] == "miss"
+
+
+def test_head_requests_are_answered_from_the_cache_but_never_fill_it(page):
+    client = Client()
+    assert client.head(page.url)[pagecache.HEADER] == "skip"
+    assert client.get(page.url)[pagecache.HEADER] == "miss"
+    head = client.head(page.url)
+    assert head.status_code == 200 and head[pagecache.HEADER] == "hit"
