@@ -5,11 +5,13 @@ facility search with everyday words. Applicants (1 in 10): log in with a prepare
 step of their complete draft and submit it once. BENCH_APPLICANTS names the file of "username public_id" lines.
 """
 
+import json
 import os
 import random
 import re
+from collections import Counter
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WORDS = ["eenzaam", "mantelzorg", "schulden", "koffie", "vervoer", "huiswerk", "sport", "taalcafe", "rolstoel", "wonen"]
@@ -27,6 +29,22 @@ def _applicants():
 APPLICANTS = _applicants()
 PAGES = [p for p in os.environ.get("BENCH_PAGES", "/").split(",") if p]
 FACILITIES = [p for p in os.environ.get("BENCH_FACILITIES", "").split(",") if p]
+CACHE_STATUS = Counter()
+
+
+@events.request.add_listener
+def count_page_cache(response=None, **kwargs):
+    """How the full-page cache answered (X-Page-Cache: hit, miss or skip; none when it is off)."""
+    if response is not None and getattr(response, "headers", None) is not None:
+        CACHE_STATUS[response.headers.get("X-Page-Cache", "none")] += 1
+
+
+@events.quitting.add_listener
+def write_page_cache_counts(**kwargs):
+    path = os.environ.get("BENCH_CACHE_STATS")
+    if path:
+        with open(path, "w") as handle:
+            json.dump(CACHE_STATUS, handle)
 
 
 class Resident(HttpUser):

@@ -2,7 +2,7 @@
 
 Everything can be tuned from the environment (the defaults suit a 2-core container):
   PORT / GUNICORN_BIND   where to listen (default 0.0.0.0:8000)
-  WEB_CONCURRENCY        worker processes (default: 2 x CPU cores + 1, capped at 12)
+  WEB_CONCURRENCY        worker processes (default: CPU cores + 1, capped at 9; 3 on 2 cores)
   GUNICORN_THREADS       threads per worker (default 4; gthread workers ride out slow database calls)
   GUNICORN_TIMEOUT       seconds before a stuck worker is restarted (default 30)
   GUNICORN_MAX_REQUESTS  recycle a worker after this many requests (default 2000, with jitter)
@@ -26,11 +26,17 @@ def _int(name, default):
 
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-workers = _int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12))
+# Cores + 1 processes, not the 2 x cores + 1 of sync workers: each gthread worker already overlaps database
+# waits with its threads, and every extra process is one more copy of the per-process caches to warm (the
+# full-page cache in local memory, templates, the search vocabulary) and more memory and database connections.
+# Measured with bench/load.py on 2 cores (docs/performance.md): 3 workers served more than 5.
+workers = _int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() + 1, 9))
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Longer than a browser's (and the load bench's) pause between clicks: a client that reuses a connection the
+# server has just closed gets a reset, which users see as an error page.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10

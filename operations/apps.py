@@ -7,3 +7,9 @@ class OperationsConfig(AppConfig):
 
     name = "operations"
     verbose_name = _("Operations")
+
+    def ready(self):
+        from . import pagecache
+
+        # Content changes clear the full-page cache (a no-op while PAGE_CACHE_ENABLED is off).
+        pagecache.connect_signals()

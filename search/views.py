@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from operations.pagecache import run_on_every_request
+
 from .querylog import log_query
 from .sitesearch import RESULT_TYPES, clean_query, search_site, search_words
 from .suggest import suggestions
@@ -32,7 +34,8 @@ def search(request):
         except (PageNotAnInteger, EmptyPage):
             page_obj = paginator.page(1)
         if not request.GET.get("page") or request.GET.get("page") == "1":
-            log_query(query, sum(counts.values()), source="site")
+            # Counted again on every full-page cache hit of this URL, so the query log stays complete.
+            run_on_every_request(request, log_query, query, sum(counts.values()), source="site")
         context.update(
             page_obj=page_obj,
             counts=counts,

@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "operations.middleware.ContentSecurityPolicyMiddleware",
     "operations.middleware.PermissionsPolicyMiddleware",
+    # Full-page cache for anonymous visitors (off unless PAGE_CACHE_ENABLED; on in production). Here, so a
+    # hit skips sessions, authentication and Wagtail while the headers above are still added to it.
+    "operations.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,9 +168,58 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Files with personal data (application attachments) never live under MEDIA_ROOT.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if env("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+# Cache: Redis when REDIS_URL (or CACHE_URL) names one, local memory per process otherwise. The "pages"
+# alias holds the full-page cache (operations.pagecache) under its own prefix and limits.
+REDIS_URL = env("REDIS_URL") or env("CACHE_URL") or ""
+if REDIS_URL:
+    # Short socket timeouts: a Redis that hangs must make pages slower, not unavailable.
+    _redis_options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dichtbij-pages",
+            "OPTIONS": _redis_options,
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # A page is 20-60 KB: at most ~60 MB per worker process.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dichtbij-pages",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+    }
+
+# Full-page cache for anonymous visitors (operations/pagecache.py). Off here, on in production.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", False)
+PAGE_CACHE_ALIAS = "pages"
+# Safety net for changes that send no signal; content changes clear the cache at once.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+# URLs with a query string (search results, social-map filters, pagination): shorter, there are many.
+PAGE_CACHE_QUERY_SECONDS = int(env("PAGE_CACHE_QUERY_SECONDS", "60"))
+PAGE_CACHE_MAX_QUERY_LENGTH = 300
+# Never from the cache, whatever the response says: staff, accounts, applications and their files, links
+# with a secret token, the language switch, the health probe.
+PAGE_CACHE_EXCLUDED_PATHS = [
+    "/admin/",
+    "/documents/",
+    "/account/",
+    "/aanvragen/",
+    "/bijlagen/",
+    "/voorziening-controleren/",
+    "/i18n/",
+    "/taal/",
+    "/healthz",
+]
+# Saved by the public (sign-ups) and shown on no public page: their saves do not clear the page cache.
+PAGE_CACHE_IGNORED_MODELS = ["home.NewsletterSubscriber"]
+# Local memory is per process: workers share the generation through this file's modification time.
+# Unset (None) when the cache is shared (Redis), which keeps the generation itself.
+PAGE_CACHE_STAMP_FILE = None
 
 # Email: console in development; SMTP settings from the environment in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

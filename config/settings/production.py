@@ -3,12 +3,16 @@
 `python manage.py check --deploy` with these settings gives no warnings (tests/production/).
 """
 
+import hashlib
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, CONTENT_SECURITY_POLICY, SECRET_KEY, env, env_bool, env_list
+
+# One stamp file per installation and database, so two sites on one machine do not clear each other.
+_stamp_id = hashlib.sha256(f"{BASE_DIR}|{env('DATABASE_URL', '')}".encode()).hexdigest()[:12]
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
@@ -72,8 +76,16 @@ if _media_origins:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"] += _media_origins
     ADMIN_CONTENT_SECURITY_POLICY["img-src"] += _media_origins  # noqa: F405
 
-# Cache: Redis when REDIS_URL is set (see base), local memory otherwise. Sessions stay in the database
-# so a Redis restart logs nobody out.
+# Cache: Redis when REDIS_URL/CACHE_URL is set (see base), local memory otherwise. Sessions stay in the
+# database so a Redis restart logs nobody out.
+# Full-page cache for anonymous visitors (operations/pagecache.py, docs/performance.md).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+if not REDIS_URL:  # noqa: F405
+    # Per-process local memory: a publish reaches every worker on this machine through the stamp file.
+    PAGE_CACHE_STAMP_FILE = env(
+        "PAGE_CACHE_STAMP_FILE",
+        str(Path("/dev/shm" if Path("/dev/shm").is_dir() else BASE_DIR) / f"dichtbij-pages-{_stamp_id}.stamp"),
+    )
 
 # Logs: one JSON object per line on stdout, for the container platform's log collector.
 LOGGING = {

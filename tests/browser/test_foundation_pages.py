@@ -39,7 +39,7 @@ def test_not_found_page_has_no_axe_violations(site, browser_page, assert_accessi
 
 def test_english_interface_has_no_axe_violations(site, browser_page, assert_accessible):
     browser_page.goto(site + "/mantelzorg/")
-    browser_page.get_by_role("button", name="English").click()
+    browser_page.get_by_role("link", name="English").click()
     browser_page.wait_for_load_state()
     assert browser_page.locator("html").get_attribute("lang") == "en"
     assert_accessible(browser_page)

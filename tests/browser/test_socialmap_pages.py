@@ -91,6 +91,8 @@ def test_detail_page_has_no_axe_violations(site, offline, assert_accessible):
 def test_report_form_with_errors_has_no_axe_violations_and_keeps_the_text(site, offline, assert_accessible):
     page = offline
     page.goto(site["url"] + "/sociale-kaart/mantelzorgsteunpunt/")
+    page.get_by_role("link", name='Meld een fout in "Mantelzorgsteunpunt"').click()
+    page.wait_for_load_state()
     page.get_by_label("Wat klopt er niet of is verouderd?").fill("Het telefoonnummer klopt niet")
     page.get_by_label("Uw e-mailadres").fill("geen-adres")
     page.get_by_role("button", name="Melding versturen").click()

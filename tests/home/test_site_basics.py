@@ -91,3 +91,20 @@ def test_language_switch_changes_the_interface_to_english(home_page):
 def test_dutch_is_the_default_interface_language(client, info_pages):
     body = client.get("/").content.decode()
     assert "Ga naar de inhoud" in body and "Hoofdmenu" in body
+
+
+def test_header_language_links_switch_the_interface_without_a_form(home_page):
+    client = Client()
+    body = client.get("/").content.decode()
+    assert 'href="/taal/en/?next=/"' in body and 'hreflang="en"' in body
+    assert "csrfmiddlewaretoken" not in body  # the header must not keep pages out of the page cache
+    response = client.get("/taal/en/", {"next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.cookies["dichtbij_language"].value == "en"
+    assert '<html lang="en"' in client.get("/").content.decode()
+    client.get("/taal/nl/", {"next": "/"})
+    assert '<html lang="nl"' in client.get("/").content.decode()
+
+
+def test_language_link_for_an_unknown_language_is_not_found(client):
+    assert client.get("/taal/fr/").status_code == 404

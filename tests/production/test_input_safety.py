@@ -216,6 +216,12 @@ def test_login_next_stays_on_site(world, target):
 
 
 @pytest.mark.parametrize("target", EXTERNAL)
+def test_language_link_next_stays_on_site(target):
+    response = Client().get("/taal/en/", {"next": target})
+    assert response.status_code == 302 and not is_external(response["Location"])
+
+
+@pytest.mark.parametrize("target", EXTERNAL)
 def test_admin_login_next_stays_on_site(world, target):
     world.users["admin"].set_password("Lange-wachtzin-42")
     world.users["admin"].save()
