@@ -144,6 +144,8 @@ def main():
 
     timings = sorted(t for pair in results for t, _status, _loc in pair)
     statuses = [status for pair in results for _t, status, _loc in pair]
+    # Both clicks of a double click must land on the receipt: the second one is not an error for the applicant.
+    off_receipt = sum(1 for pair in results for _t, _status, loc in pair if "/ontvangen/" not in loc)
     apps = Application.objects.filter(title__startswith="Bench ")
     submitted = apps.filter(status=Status.SUBMITTED)
     references = list(submitted.values_list("reference", flat=True))
@@ -154,11 +156,13 @@ def main():
     print(f"requests: {len(timings)} POSTs ({args.count} applications x 2), HTTP statuses: "
           f"{ {s: statuses.count(s) for s in set(statuses)} }")
     print(f"submitted: {submitted.count()} / {args.count}; lost: {lost}; duplicated: {duplicated}; "
-          f"unique references: {len(set(references))}; submit events: {events}")
+          f"unique references: {len(set(references))}; submit events: {events}; "
+          f"clicks not redirected to the receipt: {off_receipt}")
     print(f"submit time: p50 {statistics.median(timings) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
           f"max {timings[-1] * 1000:.0f} ms; wall {wall:.1f} s, {len(timings) / wall:.1f} submits/s "
           f"(gunicorn {args.workers} workers x 4 threads, {args.concurrency} clients, database {connection.vendor})")
-    return 0 if lost == 0 and duplicated == 0 else 1
+    print("load average (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
+    return 0 if lost == 0 and duplicated == 0 and off_receipt == 0 else 1
 
 
 if __name__ == "__main__":

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "operations.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "operations.middleware.StorageErrorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes must come last: it turns a locked-out login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -156,8 +157,9 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
+# Uploads (images, documents) are written atomically and fail with a clear StorageUnavailable (operations/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "operations.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_URL = "/media/"
