@@ -78,6 +78,15 @@ class PermissionsPolicyMiddleware:
 STORAGE_RETRY_AFTER_SECONDS = 300
 
 
+def _is_upload(request):
+    if request.method != "POST":
+        return False
+    try:
+        return bool(request.FILES)
+    except Exception:  # noqa: BLE001 - a body that cannot be parsed is no upload we can answer for
+        return False
+
+
 class StorageErrorMiddleware:
     """A clear answer when an upload cannot be stored (disk full, no permission, object storage down).
 
@@ -95,7 +104,9 @@ class StorageErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not is_storage_failure(exception):
+        # Only an upload gets this answer: a storage failing on a page view (say, writing an image rendition)
+        # is not the visitor's file and gets the normal error page.
+        if not is_storage_failure(exception) or not _is_upload(request):
             return None
         message = str(STORAGE_ERROR_MESSAGE)
         if request.headers.get("x-requested-with") == "XMLHttpRequest" or "json" in request.headers.get("accept", ""):

@@ -93,13 +93,16 @@ class AtomicFileSystemStorage(FailCleanlyMixin, FileSystemStorage):
                 handle.flush()
                 # A full disk may only show when the data is written out; find out before the file counts.
                 os.fsync(handle.fileno())
-            while True:
-                try:
-                    os.link(temp_path, full_path)
-                    break
-                except FileExistsError:  # another upload took the name a moment ago
-                    name = self.get_available_name(name)
-                    full_path = self.path(name)
+            if getattr(self, "_allow_overwrite", False):  # FileSystemStorage(allow_overwrite=True)
+                os.replace(temp_path, full_path)
+            else:
+                while True:
+                    try:
+                        os.link(temp_path, full_path)
+                        break
+                    except FileExistsError:  # another upload took the name a moment ago
+                        name = self.get_available_name(name)
+                        full_path = self.path(name)
         finally:
             try:
                 os.unlink(temp_path)

@@ -133,6 +133,14 @@ def test_the_atomic_storage_stores_whole_files_under_a_free_name(private_dir):
     assert (private_dir / first).stat().st_mode & 0o777 == 0o666 & ~umask
 
 
+def test_the_atomic_storage_overwrites_only_when_told_to(private_dir):
+    storage = AtomicFileSystemStorage(location=str(private_dir), allow_overwrite=True)
+    assert storage.save("a/plan.pdf", SimpleUploadedFile("plan.pdf", b"%PDF-1")) == "a/plan.pdf"
+    assert storage.save("a/plan.pdf", SimpleUploadedFile("plan.pdf", b"%PDF-2")) == "a/plan.pdf"
+    assert storage.open("a/plan.pdf").read() == b"%PDF-2"
+    assert files_in(private_dir) == ["a/plan.pdf"]
+
+
 def test_attachment_still_works_on_a_working_storage(client, working_storage, private_dir):
     app = make_application()
     client.force_login(app.applicant)

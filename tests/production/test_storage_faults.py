@@ -86,9 +86,16 @@ def test_document_upload_on_a_full_disk_answers_a_themed_page(admin_client, medi
     assert files_in(media_dir) == []
 
 
-def test_other_errors_are_not_reported_as_storage_errors(admin_client, media_dir):
-    """Only a failing storage gets the storage message: a broken mail server (also an OSError) does not."""
+def test_only_uploads_that_fail_in_the_storage_get_the_storage_message(rf):
+    """A broken mail server (also an OSError) is no storage failure; a storage failing while a page is shown
+    (an image rendition, say) is not the visitor's upload. Both get the normal error page."""
     from operations.middleware import StorageErrorMiddleware
+    from operations.storage import StorageUnavailable
 
     middleware = StorageErrorMiddleware(lambda request: None)
-    assert middleware.process_exception(None, ConnectionRefusedError(errno.ECONNREFUSED, "smtp")) is None
+    full = StorageUnavailable("images/foto.jpg", OSError(errno.ENOSPC, "full"))
+    upload = rf.post("/admin/documents/add/", {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
+    assert middleware.process_exception(upload, ConnectionRefusedError(errno.ECONNREFUSED, "smtp")) is None
+    assert middleware.process_exception(rf.get("/nieuws/"), full) is None
+    assert middleware.process_exception(rf.post("/contact/", {"naam": "A"}), full) is None
+    assert middleware.process_exception(upload, full).status_code == 503
