@@ -9,7 +9,7 @@ pointing at a closed port. Then, while residents browse and applicants submit:
    503 ("Tijdelijk niet beschikbaar", Retry-After); the site must answer 200 again by itself after the
    restart; applicants whose submit failed try again. Afterwards every application is submitted exactly
    once (none lost, none duplicated: one reference, one submit event).
-2. The facility search on the social map answers 200 with the fallback notice (database search).
+2. The facility search on the social map and the site search answer 200 with the fallback notice.
 3. The upload storage fills up: the gunicorn workers get a file size limit (RLIMIT_FSIZE, as a disk quota
    would), so writing an attachment stops halfway with EFBIG. Every upload in that time must answer the
    attachments step again with the Dutch storage error and the typed description; after the limit is lifted
@@ -252,6 +252,9 @@ def main():
                 t.join(timeout=20)
 
             search = requests.get(base + map_url, params={"q": "koffie"}, timeout=10)
+            started_site = time.monotonic()
+            site_search = requests.get(base + "/zoeken/", params={"q": "koffie"}, timeout=30)
+            site_seconds = time.monotonic() - started_site
             print("filling up the upload storage (file size limit on the workers) ...", flush=True)
             uploaders = [(bench_initiatives.login(base, u), pid) for u, pid in uploader_drafts]
             storage = storage_fault(base, server.pid, uploaders, private_root)
@@ -272,6 +275,9 @@ def main():
               f"{len(sessions) - submitted.count()}, duplicated {events - submitted.count() + len(references) - len(set(references))}")
         notice = "De zoekmachine werkt nu even niet" in search.text
         print(f"search engine unreachable: social map search answered {search.status_code}, fallback notice shown: {notice}")
+        site_notice = "De zoekmachine werkt nu even niet" in site_search.text
+        print(f"search engine unreachable: site search answered {site_search.status_code} in {site_seconds:.2f} s, "
+              f"fallback notice shown: {site_notice}")
         print("upload storage full: " + "; ".join(f"{k}: {v}" for k, v in storage.items()))
         print("load average (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
     finally:

@@ -210,7 +210,9 @@ if ELASTICSEARCH_URL:
             "URLS": [ELASTICSEARCH_URL],
             "INDEX": f"{ELASTICSEARCH_INDEX_PREFIX}_wagtail",
             "TIMEOUT": 5,
-            "OPTIONS": {},
+            # No retries: when the search engine is down the page search falls back to the database at once
+            # (search.sitesearch) instead of trying again and again while the visitor waits.
+            "OPTIONS": {"max_retries": 0, "retry_on_timeout": False},
             "INDEX_SETTINGS": {},
         }
     }
