@@ -174,15 +174,18 @@ def main():
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         os.environ["ELASTICSEARCH_URL"] = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-        server = bench_initiatives.start_gunicorn(port, 2)
+        log_path = os.path.join(tempfile.gettempdir(), "dichtbij-faults-gunicorn.log")
+        server = bench_initiatives.start_gunicorn(port, 2, log_path=log_path)
         try:
             sessions = [(bench_initiatives.login(base, u), pid) for u, pid in applicants]
             statuses, bad, lock = Counter(), [], threading.Lock()
             stop = threading.Event()
             receipts = {}
+            timeline = []  # (when the answer came, status): when did the 503s stop after the restart?
 
             def record(response):
                 with lock:
+                    timeline.append((time.monotonic(), response.status_code))
                     statuses[response.status_code] += 1
                     if response.status_code == 503:
                         if "Tijdelijk niet beschikbaar" not in response.text or "Retry-After" not in response.headers:
@@ -250,6 +253,9 @@ def main():
             stop.set()
             for t in threads:
                 t.join(timeout=20)
+            after_restart = [(t - restarted, status) for t, status in timeline if t > restarted]
+            first_ok = min((t for t, status in after_restart if status == 200), default=None)
+            last_503 = max((t for t, status in after_restart if status == 503), default=None)
 
             search = requests.get(base + map_url, params={"q": "koffie"}, timeout=10)
             started_site = time.monotonic()
@@ -269,7 +275,10 @@ def main():
         events = ApplicationEvent.objects.filter(application__in=apps, action="submit").count()
         references = list(submitted.values_list("reference", flat=True))
         print(f"answers: {dict(sorted(statuses.items()))}; unexpected: {len(bad)} {Counter(bad).most_common(3)}")
-        print(f"recovered: {'%.1f s after PostgreSQL came back' % recovered if recovered is not None else 'NO'}")
+        print(f"recovered: {'%.1f s after PostgreSQL came back' % recovered if recovered is not None else 'NO'} "
+              f"(home page probe); first 200 to any client after "
+              f"{'%.1f s' % first_ok if first_ok is not None else '-'}, last 503 after "
+              f"{'%.1f s' % last_503 if last_503 is not None else 'none'}")
         print(f"applications: {len(sessions)} applicants, {len(receipts)} receipts, {submitted.count()} submitted, "
               f"{events} submit events, {len(set(references))} unique references -> lost "
               f"{len(sessions) - submitted.count()}, duplicated {events - submitted.count() + len(references) - len(set(references))}")
@@ -279,6 +288,7 @@ def main():
         print(f"search engine unreachable: site search answered {site_search.status_code} in {site_seconds:.2f} s, "
               f"fallback notice shown: {site_notice}")
         print("upload storage full: " + "; ".join(f"{k}: {v}" for k, v in storage.items()))
+        print(f"gunicorn's log (the errors answered with 503 included): {log_path}")
         print("load average (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
     finally:
         cluster.remove()

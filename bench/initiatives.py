@@ -74,13 +74,25 @@ def prepare(count):
     return users
 
 
-def start_gunicorn(port, workers):
+def start_gunicorn(port, workers, log_path=None):
+    """gunicorn on the port. With log_path its output goes through a pipe into that file, written by this
+    process: the workers then never write to a regular file themselves (bench/faults.py limits their file size)."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ["DJANGO_SETTINGS_MODULE"])
+    output = subprocess.PIPE if log_path else None
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
          "--threads", "4", "-k", "gthread", "--log-level", "warning"],
-        cwd=BASE_DIR, env=env,
+        cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT if log_path else None,
     )
+    if log_path:
+        import shutil
+        import threading
+
+        def drain():
+            with open(log_path, "wb") as log:
+                shutil.copyfileobj(process.stdout, log)
+
+        threading.Thread(target=drain, daemon=True).start()
     for _ in range(100):
         try:
             requests.get(f"http://127.0.0.1:{port}/account/inloggen/", timeout=10)
