@@ -99,6 +99,9 @@ def limit_file_size(master_pid, limit):
 def upload(session, base, public_id, description):
     """One attachment (a PDF of UPLOAD_SIZE bytes) on the attachments step, as a browser sends it."""
     url = f"{base}/aanvragen/{public_id}/stap/attachments/"
+    # A fresh connection: gunicorn drops keep-alive connections idle for 2 s, and a request sent on one just as
+    # it closes is reset (a browser would quietly retry; this client does not).
+    session.close()
     page = session.get(url, timeout=10)
     token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[-1]
     pdf = b"%PDF-1.4\n" + b"%" * (UPLOAD_SIZE - 20) + b"\n%%EOF\n"
