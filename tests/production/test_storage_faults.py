@@ -99,3 +99,15 @@ def test_only_uploads_that_fail_in_the_storage_get_the_storage_message(rf):
     assert middleware.process_exception(rf.get("/nieuws/"), full) is None
     assert middleware.process_exception(rf.post("/contact/", {"naam": "A"}), full) is None
     assert middleware.process_exception(upload, full).status_code == 503
+
+
+@pytest.mark.parametrize("bucket,expected", [("", "AtomicFileSystemStorage"), ("dichtbij-media", "S3Storage")])
+def test_production_media_storage_fails_cleanly_on_disk_and_on_s3(tmp_path, bucket, expected):
+    """Production's default storage is ours on either backend, so editors' uploads fail with the clear error."""
+    from tests.production.test_deploy_settings import manage
+
+    code = ("from django.core.files.storage import storages; from operations.storage import FailCleanlyMixin; "
+            "s = storages['default']; print(type(s).__module__, type(s).__name__, isinstance(s, FailCleanlyMixin))")
+    result = manage(tmp_path, "shell", "-c", code, AWS_STORAGE_BUCKET_NAME=bucket)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["operations.storage", expected, "True"], result.stdout
