@@ -307,6 +307,25 @@ def test_applicant_submits_the_report_with_a_photo(client):
     assert app.attachments.filter(kind=Attachment.REPORT).exists()
 
 
+def test_oversized_report_photo_is_refused_and_the_report_kept(client, settings):
+    settings.INITIATIVES_MAX_UPLOAD_SIZE = 100
+    holder = budget_holder()
+    app = services.decide(make_application(status=S.ADVISED), holder, S.GRANTED, Decimal("500"), "ja")
+    services.record_payment(app, holder, "advance", Decimal("500"))
+    services.request_report(app, holder)
+    client.force_login(app.applicant)
+    item = app.budget_items.get()
+    response = client.post(reverse("initiatives:report", args=[app.public_id]), {
+        "results": "Mooie tuin met twintig buren.", f"spent_{item.pk}": "480",
+        "photo": SimpleUploadedFile("tuin.png", PNG + b"\x00" * 200)})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dit bestand is te groot (" in html
+    assert "Mooie tuin met twintig buren." in html and 'value="480"' in html
+    app.refresh_from_db()
+    assert app.status == S.REPORT_DUE and not app.attachments.exists()
+
+
 def test_applicant_downloads_their_data_and_deletes_a_draft(client):
     app = make_application()
     client.force_login(app.applicant)
