@@ -1,4 +1,4 @@
-"""Fault bench: PostgreSQL restarted under load, and the search engine unreachable.
+"""Fault bench: PostgreSQL restarted under load, the search engine unreachable, the upload storage full.
 
     /work/main/.venv/bin/python bench/faults.py [--seconds 30] [--applicants 40]
 
@@ -9,12 +9,19 @@ pointing at a closed port. Then, while residents browse and applicants submit:
    503 ("Tijdelijk niet beschikbaar", Retry-After); the site must answer 200 again by itself after the
    restart; applicants whose submit failed try again. Afterwards every application is submitted exactly
    once (none lost, none duplicated: one reference, one submit event).
-2. The facility search on the social map answers 200 with the fallback notice (database search).
+2. The facility search on the social map and the site search answer 200 with the fallback notice.
+3. The upload storage fills up: the gunicorn workers get a file size limit (RLIMIT_FSIZE, as a disk quota
+   would), so writing an attachment stops halfway with EFBIG. Every upload in that time must answer the
+   attachments step again with the Dutch storage error and the typed description; after the limit is lifted
+   the same uploads succeed. Afterwards every attachment row has its complete file and every file in the
+   private storage has its row (no half-written or orphan files).
 Prints the counts per status, the time to recover and the checks.
 """
 
 import argparse
 import os
+import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -67,16 +74,86 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+UPLOAD_SIZE = 200 * 1024  # the attachment each uploader sends
+FILE_SIZE_LIMIT = 64 * 1024  # what the 'full' storage still takes: the write stops halfway
+STORAGE_ERROR_NL = "Uw bestand kon niet worden opgeslagen"
+
+
+def worker_pids(master_pid):
+    """The gunicorn workers: the master's children."""
+    with open(f"/proc/{master_pid}/task/{master_pid}/children") as handle:
+        return [int(pid) for pid in handle.read().split()]
+
+
+def limit_file_size(master_pid, limit):
+    """Set RLIMIT_FSIZE on every worker (None: unlimited). Python ignores SIGXFSZ, so a write beyond the limit
+    fails with EFBIG, as on a full quota, instead of killing the worker."""
+    value = resource.RLIM_INFINITY if limit is None else limit
+    pids = worker_pids(master_pid)
+    for pid in pids:
+        _soft, hard = resource.prlimit(pid, resource.RLIMIT_FSIZE)
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (value, hard))
+    return pids
+
+
+def upload(session, base, public_id, description):
+    """One attachment (a PDF of UPLOAD_SIZE bytes) on the attachments step, as a browser sends it."""
+    url = f"{base}/aanvragen/{public_id}/stap/attachments/"
+    # A fresh connection: gunicorn drops keep-alive connections idle for 2 s, and a request sent on one just as
+    # it closes is reset (a browser would quietly retry; this client does not).
+    session.close()
+    page = session.get(url, timeout=10)
+    token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[-1]
+    pdf = b"%PDF-1.4\n" + b"%" * (UPLOAD_SIZE - 20) + b"\n%%EOF\n"
+    return session.post(url, data={"csrfmiddlewaretoken": token, "upload": "1", "description": description},
+                        files={"file": ("offerte.pdf", pdf, "application/pdf")}, allow_redirects=False, timeout=30)
+
+
+def storage_fault(base, master_pid, uploaders, private_root):
+    """Phase 3: uploads while the storage is 'full', then again after it has room. Returns the figures."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from initiatives.models import Application, Attachment
+
+    def run(description):
+        with ThreadPoolExecutor(8) as pool:
+            return list(pool.map(lambda pair: upload(pair[0], base, pair[1], description), uploaders))
+
+    limit_file_size(master_pid, FILE_SIZE_LIMIT)
+    try:
+        during = run("Offerte tijdens volle opslag")
+    finally:
+        limit_file_size(master_pid, None)
+    after = run("Offerte na herstel")
+    clear = sum(1 for r in during if r.status_code == 200 and STORAGE_ERROR_NL in r.text
+                and 'value="Offerte tijdens volle opslag"' in r.text)
+    stored_after = sum(1 for r in after if r.status_code == 302)
+    apps = Application.objects.filter(public_id__in=[pid for _s, pid in uploaders])
+    rows = list(Attachment.objects.filter(application__in=apps).values_list("file", "size", "description"))
+    on_disk = {str(p.relative_to(private_root)): p.stat().st_size for p in Path(private_root).rglob("*") if p.is_file()}
+    missing = [name for name, size, _d in rows if on_disk.get(name) != size]  # row without its complete file
+    orphans = sorted(set(on_disk) - {name for name, _s, _d in rows})  # file (or half a file) without a row
+    during_rows = sum(1 for _n, _s, d in rows if d == "Offerte tijdens volle opslag")
+    return {"uploads during": len(during), "clear error with description kept": clear,
+            "other answers during": Counter(r.status_code for r in during if STORAGE_ERROR_NL not in r.text),
+            "rows saved during": during_rows, "uploads after": len(after), "stored after": stored_after,
+            "rows without complete file": len(missing), "files without row": len(orphans)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--applicants", type=int, default=40)
+    parser.add_argument("--uploaders", type=int, default=16, help="applicants uploading during the storage fault")
     parser.add_argument("--down", type=float, default=5.0, help="seconds PostgreSQL stays down")
     args = parser.parse_args()
     cluster = Cluster()
+    private_root = Path(tempfile.mkdtemp(prefix="dichtbij-faults-private-"))
     try:
         os.environ["DATABASE_URL"] = cluster.url
-        os.environ["ELASTICSEARCH_URL"] = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+        # The demo is loaded with the database search backend; only gunicorn gets the unreachable search engine.
+        os.environ.pop("ELASTICSEARCH_URL", None)
+        os.environ["PRIVATE_MEDIA_ROOT"] = str(private_root)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
         sys.path.insert(0, str(BASE_DIR))
         import importlib.util
@@ -85,25 +162,33 @@ def main():
         bench_initiatives = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(bench_initiatives)  # bench/initiatives.py: prepare, gunicorn, login
         import requests
+        from django.core.management import call_command
         from django.db import connection
 
         from socialmap.models import SocialMapPage
 
         print("preparing demo content and applicants ...", flush=True)
-        applicants = bench_initiatives.prepare(args.applicants)
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", verbosity=0)  # the social map too: residents search it
+        prepared = bench_initiatives.prepare(args.applicants + args.uploaders)
+        applicants, uploader_drafts = prepared[:args.applicants], prepared[args.applicants:]
         map_url = SocialMapPage.objects.live().first().url
         connection.close()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = bench_initiatives.start_gunicorn(port, 2)
+        os.environ["ELASTICSEARCH_URL"] = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+        log_path = os.path.join(tempfile.gettempdir(), "dichtbij-faults-gunicorn.log")
+        server = bench_initiatives.start_gunicorn(port, 2, log_path=log_path)
         try:
             sessions = [(bench_initiatives.login(base, u), pid) for u, pid in applicants]
             statuses, bad, lock = Counter(), [], threading.Lock()
             stop = threading.Event()
             receipts = {}
+            timeline = []  # (when the answer came, status): when did the 503s stop after the restart?
 
             def record(response):
                 with lock:
+                    timeline.append((time.monotonic(), response.status_code))
                     statuses[response.status_code] += 1
                     if response.status_code == 503:
                         if "Tijdelijk niet beschikbaar" not in response.text or "Retry-After" not in response.headers:
@@ -171,27 +256,46 @@ def main():
             stop.set()
             for t in threads:
                 t.join(timeout=20)
+            after_restart = [(t - restarted, status) for t, status in timeline if t > restarted]
+            first_ok = min((t for t, status in after_restart if status == 200), default=None)
+            last_503 = max((t for t, status in after_restart if status == 503), default=None)
 
             search = requests.get(base + map_url, params={"q": "koffie"}, timeout=10)
+            started_site = time.monotonic()
+            site_search = requests.get(base + "/zoeken/", params={"q": "koffie"}, timeout=30)
+            site_seconds = time.monotonic() - started_site
+            print("filling up the upload storage (file size limit on the workers) ...", flush=True)
+            uploaders = [(bench_initiatives.login(base, u), pid) for u, pid in uploader_drafts]
+            storage = storage_fault(base, server.pid, uploaders, private_root)
         finally:
             server.terminate()
             server.wait(timeout=20)
 
         from initiatives.models import Application, ApplicationEvent, Status
 
-        apps = Application.objects.filter(title__startswith="Bench ")
+        apps = Application.objects.filter(public_id__in=[pid for _u, pid in applicants])
         submitted = apps.exclude(status=Status.DRAFT)
         events = ApplicationEvent.objects.filter(application__in=apps, action="submit").count()
         references = list(submitted.values_list("reference", flat=True))
         print(f"answers: {dict(sorted(statuses.items()))}; unexpected: {len(bad)} {Counter(bad).most_common(3)}")
-        print(f"recovered: {'%.1f s after PostgreSQL came back' % recovered if recovered is not None else 'NO'}")
+        print(f"recovered: {'%.1f s after PostgreSQL came back' % recovered if recovered is not None else 'NO'} "
+              f"(home page probe); first 200 to any client after "
+              f"{'%.1f s' % first_ok if first_ok is not None else '-'}, last 503 after "
+              f"{'%.1f s' % last_503 if last_503 is not None else 'none'}")
         print(f"applications: {len(sessions)} applicants, {len(receipts)} receipts, {submitted.count()} submitted, "
               f"{events} submit events, {len(set(references))} unique references -> lost "
               f"{len(sessions) - submitted.count()}, duplicated {events - submitted.count() + len(references) - len(set(references))}")
         notice = "De zoekmachine werkt nu even niet" in search.text
         print(f"search engine unreachable: social map search answered {search.status_code}, fallback notice shown: {notice}")
+        site_notice = "De zoekmachine werkt nu even niet" in site_search.text
+        print(f"search engine unreachable: site search answered {site_search.status_code} in {site_seconds:.2f} s, "
+              f"fallback notice shown: {site_notice}")
+        print("upload storage full: " + "; ".join(f"{k}: {v}" for k, v in storage.items()))
+        print(f"gunicorn's log (the errors answered with 503 included): {log_path}")
+        print("load average (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
     finally:
         cluster.remove()
+        shutil.rmtree(private_root, ignore_errors=True)
 
 
 if __name__ == "__main__":

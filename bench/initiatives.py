@@ -74,13 +74,25 @@ def prepare(count):
     return users
 
 
-def start_gunicorn(port, workers):
+def start_gunicorn(port, workers, log_path=None):
+    """gunicorn on the port. With log_path its output goes through a pipe into that file, written by this
+    process: the workers then never write to a regular file themselves (bench/faults.py limits their file size)."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ["DJANGO_SETTINGS_MODULE"])
+    output = subprocess.PIPE if log_path else None
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
          "--threads", "4", "-k", "gthread", "--log-level", "warning"],
-        cwd=BASE_DIR, env=env,
+        cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT if log_path else None,
     )
+    if log_path:
+        import shutil
+        import threading
+
+        def drain():
+            with open(log_path, "wb") as log:
+                shutil.copyfileobj(process.stdout, log)
+
+        threading.Thread(target=drain, daemon=True).start()
     for _ in range(100):
         try:
             requests.get(f"http://127.0.0.1:{port}/account/inloggen/", timeout=10)
@@ -144,6 +156,8 @@ def main():
 
     timings = sorted(t for pair in results for t, _status, _loc in pair)
     statuses = [status for pair in results for _t, status, _loc in pair]
+    # Both clicks of a double click must land on the receipt: the second one is not an error for the applicant.
+    off_receipt = sum(1 for pair in results for _t, _status, loc in pair if "/ontvangen/" not in loc)
     apps = Application.objects.filter(title__startswith="Bench ")
     submitted = apps.filter(status=Status.SUBMITTED)
     references = list(submitted.values_list("reference", flat=True))
@@ -154,11 +168,13 @@ def main():
     print(f"requests: {len(timings)} POSTs ({args.count} applications x 2), HTTP statuses: "
           f"{ {s: statuses.count(s) for s in set(statuses)} }")
     print(f"submitted: {submitted.count()} / {args.count}; lost: {lost}; duplicated: {duplicated}; "
-          f"unique references: {len(set(references))}; submit events: {events}")
+          f"unique references: {len(set(references))}; submit events: {events}; "
+          f"clicks not redirected to the receipt: {off_receipt}")
     print(f"submit time: p50 {statistics.median(timings) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
           f"max {timings[-1] * 1000:.0f} ms; wall {wall:.1f} s, {len(timings) / wall:.1f} submits/s "
           f"(gunicorn {args.workers} workers x 4 threads, {args.concurrency} clients, database {connection.vendor})")
-    return 0 if lost == 0 and duplicated == 0 else 1
+    print("load average (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
+    return 0 if lost == 0 and duplicated == 0 and off_receipt == 0 else 1
 
 
 if __name__ == "__main__":

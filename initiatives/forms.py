@@ -15,7 +15,7 @@ from schwifty.exceptions import SchwiftyException
 
 from home.forms import NLDSFormMixin
 
-from .models import MAX_AMOUNT, Application, Attachment, CriterionCheck, Payment, Status
+from .models import MAX_AMOUNT, Application, CriterionCheck, Payment, Status
 from socialmap.models import Area
 
 User = get_user_model()
@@ -289,13 +289,6 @@ class AttachmentForm(NLDSFormMixin, forms.Form):
         self.content_type = check_upload(upload, allowed)
         return upload
 
-    def save(self, application, kind=Attachment.APPLICATION):
-        upload = self.cleaned_data["file"]
-        return Attachment.objects.create(
-            application=application, kind=kind, file=upload, original_name=upload.name[:255],
-            content_type=self.content_type, size=upload.size, description=self.cleaned_data.get("description", ""),
-        )
-
 
 class PaymentDetailsForm(NLDSFormMixin, forms.ModelForm):
     class Meta:
@@ -332,6 +325,21 @@ STEP_FORMS = {"about": AboutForm, "plan": PlanForm, "area": AreaForm, "payment":
 
 class InformationAnswerForm(NLDSFormMixin, forms.Form):
     answer = forms.CharField(label=gettext_lazy("Your answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    file = forms.FileField(label=gettext_lazy("File"), required=False)
+
+    content_type = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, photo (JPG, PNG) or office document, at most %(max)s.") % {
+            "max": filesizeformat(max_upload_size())
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            self.content_type = check_upload(upload)
+        return upload
 
 
 class ReportForm(NLDSFormMixin, forms.Form):

@@ -7,7 +7,6 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -22,12 +21,16 @@ from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
+from operations.storage import AtomicFileSystemStorage
 
 MAX_AMOUNT = Decimal("1000000")  # no application asks more than a million; anything above is a typo
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files with personal data: under PRIVATE_MEDIA_ROOT, never under MEDIA_ROOT, no public URL."""
+class PrivateStorage(AtomicFileSystemStorage):
+    """Files with personal data: under PRIVATE_MEDIA_ROOT, never under MEDIA_ROOT, no public URL.
+
+    Atomic: a disk that fills up halfway leaves no truncated file, and the failure is a StorageUnavailable.
+    """
 
     def __init__(self):
         super().__init__(location=str(settings.PRIVATE_MEDIA_ROOT), base_url=None)

@@ -63,14 +63,12 @@ def anonymise(app, now=None):
     from . import services
 
     with transaction.atomic():
+        # Files go once the rows are gone for good: a failure halfway leaves no row pointing at a deleted file.
+        services.delete_files_on_commit(app.attachments.all())
         if app.status == Status.DRAFT:
-            for attachment in app.attachments.all():
-                attachment.file.delete(save=False)
             app.delete()
             return "deleted"
-        for attachment in app.attachments.all():
-            attachment.file.delete(save=False)
-            attachment.delete()
+        app.attachments.all().delete()
         for field in PERSONAL_FIELDS:
             setattr(app, field, "")
         app.applicant = None

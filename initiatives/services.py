@@ -13,10 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from operations.storage import cleanup_on_error, delete_quietly
+
 from .models import (
     COMMITTED_STATES,
     Application,
     ApplicationEvent,
+    Attachment,
     BudgetLine,
     CriterionCheck,
     InformationRequest,
@@ -278,24 +281,71 @@ def submit(application, user, now=None):
     return locked, True
 
 
+# -- Files ---------------------------------------------------------------------------------------------
+# A file and the row that points at it are stored together or not at all: the row is written in a
+# transaction, and a file already written when that transaction fails is removed again (cleanup_on_error).
+# A storage that fails raises StorageUnavailable (operations/storage.py); views show STORAGE_ERROR_MESSAGE.
+
+
+def new_attachment(application, upload, content_type, kind=Attachment.APPLICATION, description=""):
+    """An unsaved Attachment for an upload whose content type was checked (forms.check_upload)."""
+    return Attachment(application=application, kind=kind, file=upload, original_name=upload.name[:255],
+                      content_type=content_type, size=upload.size, description=description or "")
+
+
+def add_attachment(application, user, upload, content_type, kind=Attachment.APPLICATION, description=""):
+    """Store the file and its row, and log it; when anything fails, nothing of it remains."""
+    attachment = new_attachment(application, upload, content_type, kind, description)
+    with cleanup_on_error() as stored, transaction.atomic():
+        stored.track(attachment.file)
+        attachment.save()
+        log_event(application, user, "attachment_added", note=attachment.original_name)
+    return attachment
+
+
+def remove_attachment(application, user, attachment):
+    """The row goes first; the file once that is committed (a row never points at a deleted file)."""
+    name, storage = attachment.file.name, attachment.file.storage
+    with transaction.atomic():
+        attachment.delete()
+        log_event(application, user, "attachment_removed", note=attachment.original_name)
+        transaction.on_commit(lambda: delete_quietly(storage, name))
+
+
+def delete_files_on_commit(attachments):
+    """Delete the files of attachments whose rows are being deleted in the current transaction."""
+    files = [(a.file.storage, a.file.name) for a in attachments if a.file.name]
+    transaction.on_commit(lambda: [delete_quietly(storage, name) for storage, name in files])
+
+
 def withdraw(application, user, note=""):
     return _transition(application, "withdraw", user, note=note)
 
 
-def answer_information(application, user, answer):
+def answer_information(application, user, answer, attachment=None):
+    """Answer the open request; an optional file (an unsaved Attachment) is stored in the same transaction."""
     if not answer.strip():
         raise TransitionError(_("Please write your answer."))
-    with transaction.atomic():
+    with cleanup_on_error() as stored, transaction.atomic():
         app = _transition(application, "answer_info", user, note=answer)
         InformationRequest.objects.filter(application=app, answered_at=None).update(answer=answer, answered_at=timezone.now())
+        if attachment is not None:
+            stored.track(attachment.file)
+            attachment.save()
     return app
 
 
-def submit_report(application, user, results, spending):
+def submit_report(application, user, results, spending, photo=None):
+    """Submit the report; an optional photo (an unsaved Attachment) is stored in the same transaction."""
     if not results.strip():
         raise TransitionError(_("Please describe the results."))
-    return _transition(application, "submit_report", user, report_results=results, report_spending=spending,
-                       report_submitted_at=timezone.now())
+    with cleanup_on_error() as stored, transaction.atomic():
+        app = _transition(application, "submit_report", user, report_results=results, report_spending=spending,
+                          report_submitted_at=timezone.now())
+        if photo is not None:
+            stored.track(photo.file)
+            photo.save()
+    return app
 
 
 # -- Staff actions -------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .forms import (
     ReportForm,
 )
 from .models import Application, ApplicationBudgetItem, Attachment, BudgetSchemePage, Status
+from operations.storage import STORAGE_ERROR_MESSAGE, STORAGE_ERRORS
 from socialmap.models import Area
 
 User = get_user_model()
@@ -246,18 +247,18 @@ def _attachments_step(request, app, step, data):
         if "remove" in request.POST:
             attachment = app.attachments.filter(public_id=request.POST["remove"]).first()
             if attachment:
-                services.log_event(app, request.user, "attachment_removed", note=attachment.original_name)
-                attachment.file.delete(save=False)
-                attachment.delete()
+                services.remove_attachment(app, request.user, attachment)
                 messages.success(request, _("The file has been removed."))
             return redirect("initiatives:step", public_id=app.public_id, step=step)
         if request.FILES.get("file"):
             form = AttachmentForm(request.POST, request.FILES)
             if form.is_valid():
-                attachment = form.save(app)
-                services.log_event(app, request.user, "attachment_added", note=attachment.original_name)
-                messages.success(request, _("The file %(name)s has been added.") % {"name": attachment.original_name})
-                return redirect("initiatives:step", public_id=app.public_id, step=step)
+                attachment = _store_or_form_error(form, "file", services.add_attachment, app, request.user,
+                                                  form.cleaned_data["file"], form.content_type,
+                                                  description=form.cleaned_data.get("description", ""))
+                if attachment is not None:
+                    messages.success(request, _("The file %(name)s has been added.") % {"name": attachment.original_name})
+                    return redirect("initiatives:step", public_id=app.public_id, step=step)
         elif "upload" in request.POST:
             form = AttachmentForm(request.POST, request.FILES)
             form.is_valid()
@@ -265,6 +266,17 @@ def _attachments_step(request, app, step, data):
             return _after_save(request, app, step, {})
     return render(request, "initiatives/step_attachments.html",
                   _context(app, step, form=form, attachments=app.attachments.filter(kind=Attachment.APPLICATION)))
+
+
+def _store_or_form_error(form, field, store, *args, **kwargs):
+    """Run a service that stores a file. When the storage fails (full, no permission, S3 down) the service has
+    left nothing behind; the clear error goes on the form's file field and the caller shows the same form again,
+    with everything typed still in it. Returns the service's result, or None after a storage failure."""
+    try:
+        return store(*args, **kwargs)
+    except STORAGE_ERRORS:
+        form.add_error(field, STORAGE_ERROR_MESSAGE)
+        return None
 
 
 def _check_step(request, app, step, data):
@@ -306,20 +318,21 @@ def receipt(request, public_id):
 @applicant_required
 def detail(request, public_id):
     app = own_application(request, public_id)
-    info_form = InformationAnswerForm(request.POST if "answer" in request.POST else None)
-    if request.method == "POST" and info_form.is_valid():
+    answering = request.method == "POST" and "answer" in request.POST
+    info_form = InformationAnswerForm(request.POST, request.FILES) if answering else InformationAnswerForm()
+    if answering and info_form.is_valid():
+        upload = info_form.cleaned_data.get("file")
+        # The file goes in the same transaction as the answer: both are saved, or neither.
+        attachment = services.new_attachment(app, upload, info_form.content_type, kind=Attachment.INFORMATION) if upload else None
         try:
-            services.answer_information(app, request.user, info_form.cleaned_data["answer"])
-            if request.FILES.get("file"):
-                upload = AttachmentForm(request.POST, request.FILES)
-                if upload.is_valid():
-                    upload.save(app, kind=Attachment.INFORMATION)
-                else:
-                    messages.error(request, "; ".join(upload.errors.get("file", [])))
+            done = _store_or_form_error(info_form, "file", services.answer_information, app, request.user,
+                                        info_form.cleaned_data["answer"], attachment=attachment)
+        except services.TransitionError as exc:
+            done = None
+            messages.error(request, str(exc))
+        if done is not None:
             messages.success(request, _("Thank you. We have received your answer."))
             return redirect("initiatives:detail", public_id=app.public_id)
-        except services.TransitionError as exc:
-            messages.error(request, str(exc))
     return render(request, "initiatives/detail.html", {
         "application": app, "info_form": info_form, "open_request": app.information_requests.filter(answered_at=None).last(),
         "events": app.events.exclude(action__in=["edit", "check", "assign"]).order_by("-created_at"),
@@ -336,17 +349,17 @@ def report(request, public_id):
         return redirect("initiatives:detail", public_id=app.public_id)
     form = ReportForm(request.POST or None, request.FILES or None, application=app)
     if request.method == "POST" and form.is_valid():
+        photo = form.cleaned_data.get("photo")
+        attachment = services.new_attachment(app, photo, form.photo_type, kind=Attachment.REPORT) if photo else None
         try:
-            with transaction.atomic():
-                services.submit_report(app, request.user, form.cleaned_data["results"], form.spending())
-                photo = form.cleaned_data.get("photo")
-                if photo:
-                    Attachment.objects.create(application=app, kind=Attachment.REPORT, file=photo, original_name=photo.name[:255],
-                                              content_type=form.photo_type, size=photo.size)
+            done = _store_or_form_error(form, "photo", services.submit_report, app, request.user,
+                                        form.cleaned_data["results"], form.spending(), photo=attachment)
+        except services.TransitionError as exc:
+            done = None
+            messages.error(request, str(exc))
+        if done is not None:
             messages.success(request, _("Thank you for your report."))
             return redirect("initiatives:detail", public_id=app.public_id)
-        except services.TransitionError as exc:
-            messages.error(request, str(exc))
     return render(request, "initiatives/report.html", {"application": app, "form": form})
 
 
@@ -369,9 +382,9 @@ def delete_draft(request, public_id):
         messages.error(request, _("Only a draft can be deleted. You can withdraw a submitted application."))
         return redirect("initiatives:detail", public_id=app.public_id)
     if request.method == "POST":
-        for attachment in app.attachments.all():
-            attachment.file.delete(save=False)
-        app.delete()
+        with transaction.atomic():
+            services.delete_files_on_commit(app.attachments.all())
+            app.delete()
         messages.success(request, _("Your draft has been deleted."))
         return redirect("initiatives:my_applications")
     return render(request, "initiatives/delete_draft.html", {"application": app})

@@ -1,9 +1,12 @@
 """Middleware for production concerns: the health endpoint, the Content-Security-Policy, the Permissions-Policy."""
 
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from csp.middleware import CSPMiddleware
 
 from .health import healthz
+from .storage import STORAGE_ERROR_MESSAGE, is_storage_failure
 
 HEALTH_PATHS = {"/healthz", "/healthz/"}
 
@@ -69,4 +72,47 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         if self.header and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = self.header
+        return response
+
+
+STORAGE_RETRY_AFTER_SECONDS = 300
+
+
+def _is_upload(request):
+    if request.method != "POST":
+        return False
+    try:
+        return bool(request.FILES)
+    except Exception:  # noqa: BLE001 - a body that cannot be parsed is no upload we can answer for
+        return False
+
+
+class StorageErrorMiddleware:
+    """A clear answer when an upload cannot be stored (disk full, no permission, object storage down).
+
+    Our own forms catch the failure and show it on the same form with everything typed (initiatives). This
+    catches it everywhere else, such as the images and documents editors upload in the Wagtail admin: our
+    storages raise StorageUnavailable and have left no file behind, and Wagtail saves the row in a
+    transaction, so nothing is half-saved. Wagtail's multiple upload (XHR) gets its own JSON error format,
+    which it shows next to the file; a normal request gets a themed page (503, Retry-After).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # Only an upload gets this answer: a storage failing on a page view (say, writing an image rendition)
+        # is not the visitor's file and gets the normal error page.
+        if not is_storage_failure(exception) or not _is_upload(request):
+            return None
+        message = str(STORAGE_ERROR_MESSAGE)
+        if request.headers.get("x-requested-with") == "XMLHttpRequest" or "json" in request.headers.get("accept", ""):
+            return JsonResponse({"success": False, "error_message": message}, status=200)
+        body = loader.get_template("operations/storage_error.html").render({"request": request, "message": message})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(STORAGE_RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
         return response

@@ -2,6 +2,7 @@
 service), and news, events and funded initiatives when those models exist (looked up lazily with
 django.apps, so this works before and after those apps are merged)."""
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ TYPED_PAGE_MODELS = [("home", "NewsPage", "news"), ("home", "EventPage", "event"
 # Non-page models with a public queryset and Wagtail search fields: (app_label, model name, type).
 TYPED_MODELS = [("initiatives", "FundedInitiative", "initiative")]
 MAX_FACILITIES = 100
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -101,7 +103,11 @@ def promoted_pages(query):
     return [p.page.specific for p in picks if p.page.live]
 
 
-def search_pages(query):
+FALLBACK_NOTICE = _("The search engine is not available right now; these results come from a simpler search.")
+
+
+def search_pages(query, problems=None):
+    """Pages for the query; when the search backend fails, a title match, and the failure noted in problems."""
     from wagtail.models import Page
 
     terms = " ".join(search_words(query))
@@ -109,11 +115,14 @@ def search_pages(query):
         return []
     try:
         return list(Page.objects.live().public().exclude(depth__lte=1).specific().search(terms)[:200])
-    except Exception:  # noqa: BLE001 - fall back to a title match rather than a 500
+    except Exception as exc:  # noqa: BLE001 - fall back to a title match rather than a 500
+        logger.warning("page search unavailable, falling back to a title match: %s", exc)
+        if problems is not None:
+            problems.append(exc)
         return list(Page.objects.live().public().filter(title__icontains=terms).specific()[:200])
 
 
-def search_other_models(query):
+def search_other_models(query, problems=None):
     results = []
     terms = " ".join(search_words(query))
     for app_label, model_name, kind in TYPED_MODELS:
@@ -126,7 +135,9 @@ def search_other_models(query):
         if hasattr(model, "search_fields"):
             try:
                 items = list(qs.search(terms)[:50])
-            except Exception:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001
+                if problems is not None:
+                    problems.append(exc)
                 items = []
         else:
             continue
@@ -137,8 +148,9 @@ def search_other_models(query):
 
 
 def search_site(query, source_type=None):
-    """All results for a query, promoted first: a list of SiteResult, plus the facility suggestion."""
-    results, seen_pages = [], set()
+    """All results for a query, promoted first: a list of SiteResult, the counts per kind, the facility
+    suggestion, and a notice for the visitor when the search engine failed and simpler searches stood in."""
+    results, seen_pages, problems = [], set(), []
     for page in promoted_pages(query):
         seen_pages.add(page.pk)
         results.append(SiteResult(_page_kind(page), page.title, page.url or "", highlight(page.search_description, query), True))
@@ -146,18 +158,19 @@ def search_site(query, source_type=None):
     for hit in facility_result.hits:
         f = hit.facility
         results.append(SiteResult("facility", f.name, _facility_url(f), highlight(f.description, query)))
-    for page in search_pages(query):
+    for page in search_pages(query, problems):
         if page.pk in seen_pages:
             continue
         body = page.search_description or getattr(page, "introduction", "") or ""
         results.append(SiteResult(_page_kind(page), page.title, page.url or "", highlight(body, query)))
-    results += search_other_models(query)
+    results += search_other_models(query, problems)
     counts = {}
     for r in results:
         counts[r.kind] = counts.get(r.kind, 0) + 1
     if source_type:
         results = [r for r in results if r.kind == source_type]
-    return results, counts, facility_result.suggestion
+    notice = FALLBACK_NOTICE if problems or getattr(facility_result, "notice", "") else ""
+    return results, counts, facility_result.suggestion, notice
 
 
 def _facility_url(facility):

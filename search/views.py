@@ -27,7 +27,7 @@ def search(request):
     if query and not search_words(query):
         context["no_words"] = True
     elif query:
-        results, counts, suggestion = search_site(query, kind or None)
+        results, counts, suggestion, notice = search_site(query, kind or None)
         paginator = Paginator(results, PER_PAGE)
         try:
             page_obj = paginator.page(request.GET.get("page") or 1)
@@ -41,6 +41,7 @@ def search(request):
             counts=counts,
             total=paginator.count,
             suggestion=suggestion if suggestion and suggestion != query.lower() else "",
+            notice=notice,
             type_filters=[(k, label, counts.get(k, 0)) for k, label in RESULT_TYPES if counts.get(k)],
         )
     return render(request, "search/search.html", context)

@@ -51,7 +51,8 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = False  # Leaflet finds its marker images by 
 # Files with personal data are never here (PRIVATE_MEDIA_ROOT, see base).
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
-    DEFAULT_FILE_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
+    # django-storages' S3Storage whose failures surface as StorageUnavailable (a clear error for the uploader).
+    DEFAULT_FILE_STORAGE_BACKEND = "operations.storage.S3Storage"
     AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL") or None
     AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME") or None
     AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID") or None
@@ -64,7 +65,7 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "max-age=86400"}
     MEDIA_URL = env("MEDIA_URL", f"https://{AWS_S3_CUSTOM_DOMAIN}/{AWS_LOCATION}/" if AWS_S3_CUSTOM_DOMAIN else "/media/")
 else:
-    DEFAULT_FILE_STORAGE_BACKEND = "django.core.files.storage.FileSystemStorage"
+    DEFAULT_FILE_STORAGE_BACKEND = "operations.storage.AtomicFileSystemStorage"
 STORAGES = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
     "staticfiles": {"BACKEND": "config.storage.DichtbijStaticFilesStorage"},

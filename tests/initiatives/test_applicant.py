@@ -111,19 +111,27 @@ def test_budget_lines_that_do_not_add_up_keep_what_was_typed(client):
     lines = {"lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0", "lines-0-description": "Zaden", "lines-0-amount": "100",
              "lines-1-description": "Koffieapparaat", "lines-1-amount": "50"}
     html = client.post(step_url(app, "budget"), lines).content.decode()
-    assert "EUR 150" in html and "EUR 500" in html
+    assert "Uw begrotingsregels zijn samen EUR 150" in html and "gelijk zijn aan het bedrag dat u vraagt: EUR 500" in html
     assert 'value="Koffieapparaat"' in html
     assert app.budget_items.get().amount == Decimal("500")  # nothing saved
 
 
-@pytest.mark.parametrize("amount", ["-5", "0", "99999999", "6000"])
-def test_negative_zero_absurd_or_too_high_amounts_are_refused(client, amount):
+@pytest.mark.parametrize("amount,message", [
+    ("-5", "Vul een bedrag in dat hoger is dan nul."),
+    ("0", "Vul een bedrag in dat hoger is dan nul."),
+    ("99999999", "Dit bedrag is veel te hoog. Controleer het getal."),
+    ("6000", "U kunt bij deze regeling hooguit EUR 5000"),
+    ("veel", "Voer een getal in."),
+])
+def test_negative_zero_absurd_or_too_high_amounts_are_refused(client, amount, message):
     app = make_application()
     client.force_login(app.applicant)
-    plan = {"title": "Nieuwe titel", "what": "x", "who": "x", "where_when": "x", "goal": "x", "amount_requested": amount}
+    plan = {"title": "Nieuwe titel", "what": "Samen tuinieren", "who": "x", "where_when": "x", "goal": "x", "amount_requested": amount}
     response = client.post(step_url(app, "plan"), plan)
     assert response.status_code == 200
-    assert 'value="Nieuwe titel"' in response.content.decode()
+    html = response.content.decode()
+    assert message in html
+    assert 'value="Nieuwe titel"' in html and "Samen tuinieren" in html  # everything typed is still there
     app.refresh_from_db()
     assert app.title == "Buurtmoestuin"
 
@@ -131,9 +139,23 @@ def test_negative_zero_absurd_or_too_high_amounts_are_refused(client, amount):
 def test_negative_budget_line_is_refused(client):
     app = make_application(amount=Decimal("500"))
     client.force_login(app.applicant)
-    lines = {"lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0", "lines-0-description": "a", "lines-0-amount": "600",
-             "lines-1-description": "b", "lines-1-amount": "-100"}
-    assert client.post(step_url(app, "budget"), lines).status_code == 200
+    lines = {"lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0", "lines-0-description": "Huur", "lines-0-amount": "600",
+             "lines-1-description": "Korting", "lines-1-amount": "-100"}
+    response = client.post(step_url(app, "budget"), lines)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vul een bedrag in dat hoger is dan nul." in html
+    assert 'value="Huur"' in html and 'value="Korting"' in html and 'value="-100"' in html
+    assert app.budget_items.get().amount == Decimal("500")  # nothing saved
+
+
+def test_absurd_budget_line_is_refused(client):
+    app = make_application(amount=Decimal("500"))
+    client.force_login(app.applicant)
+    lines = {"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0", "lines-0-description": "Tikfout", "lines-0-amount": "50000000"}
+    html = client.post(step_url(app, "budget"), lines).content.decode()
+    assert "Dit bedrag is veel te hoog. Controleer het getal." in html and 'value="Tikfout"' in html
+    assert app.budget_items.get().amount == Decimal("500")
 
 
 def test_invalid_iban_is_refused(client):
@@ -152,8 +174,12 @@ def test_invalid_iban_is_refused(client):
 def test_disguised_attachments_are_refused(client, name, content):
     app = make_application()
     client.force_login(app.applicant)
-    response = client.post(step_url(app, "attachments"), {"upload": "1", "file": SimpleUploadedFile(name, content)})
+    response = client.post(step_url(app, "attachments"), {"upload": "1", "description": "Mijn plan",
+                                                          "file": SimpleUploadedFile(name, content)})
     assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dit soort bestand mag niet, of de inhoud past niet bij de naam." in html
+    assert 'value="Mijn plan"' in html
     assert not app.attachments.exists()
 
 
@@ -161,8 +187,12 @@ def test_oversized_attachment_is_refused(client, settings):
     settings.INITIATIVES_MAX_UPLOAD_SIZE = 100
     app = make_application()
     client.force_login(app.applicant)
-    response = client.post(step_url(app, "attachments"), {"upload": "1", "file": SimpleUploadedFile("a.pdf", PDF + b" " * 200)})
+    response = client.post(step_url(app, "attachments"), {"upload": "1", "description": "Offerte",
+                                                          "file": SimpleUploadedFile("a.pdf", PDF + b" " * 200)})
     assert response.status_code == 200 and not app.attachments.exists()
+    html = response.content.decode()
+    assert "Dit bestand is te groot (" in html and "Het mag hooguit 100\xa0bytes zijn." in html
+    assert 'value="Offerte"' in html
 
 
 def test_attachments_are_private_and_only_for_the_owner_and_assigned_staff(client, settings):
@@ -200,18 +230,55 @@ def test_expired_session_keeps_what_was_typed(client):
     plan = {"title": "Typed before logout", "what": "x", "who": "x", "where_when": "x", "goal": "x", "amount_requested": "400"}
     response = client.post(step_url(app, "plan"), plan)  # not logged in any more
     assert response.status_code == 302 and reverse("initiatives:login") in response.url
+    login_page = client.get(response.url).content.decode()
+    assert "U bent uitgelogd omdat u een tijd weg was. Log opnieuw in: wat u had getypt is bewaard." in login_page
     client.force_login(app.applicant)
     html = client.get(step_url(app, "plan")).content.decode()
     assert 'value="Typed before logout"' in html
+    assert "Wij hebben ingevuld wat u eerder had getypt. Controleer het en sla op." in html
+    app.refresh_from_db()
+    assert app.title == "Buurtmoestuin"  # not saved behind the applicant's back: they check it and save
+
+
+def test_expired_session_on_submit_keeps_the_draft(client):
+    app = make_application()
+    response = client.post(reverse("initiatives:submit", args=[app.public_id]))  # not logged in any more
+    assert response.status_code == 302 and reverse("initiatives:login") in response.url
+    assert step_url(app, "check") in response.url  # back to the check step after logging in
+    login_page = client.get(response.url).content.decode()
+    assert "U bent uitgelogd omdat u een tijd weg was. Log opnieuw in: uw concept is bewaard." in login_page
+    app.refresh_from_db()
+    assert app.status == S.DRAFT and app.title == "Buurtmoestuin" and app.budget_items.count() == 1
 
 
 def test_closed_round_gives_a_clear_error_and_keeps_the_draft(client):
     app = make_application(make_scheme(round_open=False))
     client.force_login(app.applicant)
     response = client.post(reverse("initiatives:submit", args=[app.public_id]), follow=True)
-    assert "Ronde 1" in response.content.decode()
+    assert "De ronde &#x27;Ronde 1&#x27; is gesloten: u kunt hierin geen aanvraag meer indienen." in response.content.decode()
     app.refresh_from_db()
-    assert app.status == S.DRAFT and app.title == "Buurtmoestuin"
+    assert app.status == S.DRAFT and app.title == "Buurtmoestuin" and not app.reference
+
+
+def test_no_new_application_in_a_closed_round(client):
+    scheme = make_scheme(round_open=False)
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("initiatives:start", args=[scheme.pk]), follow=True)
+    assert "Deze regeling heeft nu geen open ronde. U kunt nu niet aanvragen." in response.content.decode()
+    assert not Application.objects.filter(applicant=user).exists()
+
+
+def test_double_click_on_submit_gives_the_same_receipt_once(client):
+    app = make_application()
+    client.force_login(app.applicant)
+    first = client.post(reverse("initiatives:submit", args=[app.public_id]))
+    second = client.post(reverse("initiatives:submit", args=[app.public_id]))
+    receipt = reverse("initiatives:receipt", args=[app.public_id])
+    assert first.url == receipt and second.url == receipt  # no error for the second click
+    app.refresh_from_db()
+    assert app.events.filter(action="submit").count() == 1
+    assert len([m for m in mail.outbox if app.reference in m.subject]) == 1
 
 
 def test_applicant_answers_a_request_for_information(client):
@@ -238,6 +305,25 @@ def test_applicant_submits_the_report_with_a_photo(client):
     app.refresh_from_db()
     assert app.status == S.REPORT_SUBMITTED and app.report_spending[0]["spent"] == "480"
     assert app.attachments.filter(kind=Attachment.REPORT).exists()
+
+
+def test_oversized_report_photo_is_refused_and_the_report_kept(client, settings):
+    settings.INITIATIVES_MAX_UPLOAD_SIZE = 100
+    holder = budget_holder()
+    app = services.decide(make_application(status=S.ADVISED), holder, S.GRANTED, Decimal("500"), "ja")
+    services.record_payment(app, holder, "advance", Decimal("500"))
+    services.request_report(app, holder)
+    client.force_login(app.applicant)
+    item = app.budget_items.get()
+    response = client.post(reverse("initiatives:report", args=[app.public_id]), {
+        "results": "Mooie tuin met twintig buren.", f"spent_{item.pk}": "480",
+        "photo": SimpleUploadedFile("tuin.png", PNG + b"\x00" * 200)})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dit bestand is te groot (" in html
+    assert "Mooie tuin met twintig buren." in html and 'value="480"' in html
+    app.refresh_from_db()
+    assert app.status == S.REPORT_DUE and not app.attachments.exists()
 
 
 def test_applicant_downloads_their_data_and_deletes_a_draft(client):

@@ -107,3 +107,35 @@ def test_simultaneous_decisions_never_exceed_the_budget(count, budget, amount, a
     assert sorted(results) == sorted(["ok"] * allowed + ["refused"] * (count - allowed)), results
     (row,) = services.budget_overview(scheme)
     assert row.committed == Decimal(amount) * allowed <= Decimal(budget)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_double_submit_gives_one_reference_and_one_event():
+    """A double click arrives as two requests at the same moment: one submission, the other sees it done."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises all writes")
+    app = make_application()
+    clicks = 4
+    barrier = threading.Barrier(clicks)
+    results = [None] * clicks
+
+    def click(i):
+        try:
+            barrier.wait()
+            submitted, created = services.submit(app, app.applicant)
+            results[i] = (submitted.reference, created)
+        except Exception as exc:  # pragma: no cover - shown in the assertion
+            results[i] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(i,)) for i in range(clicks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    app.refresh_from_db()
+    assert app.status == S.SUBMITTED
+    assert sorted(results, key=lambda r: not r[1]) == [(app.reference, True)] + [(app.reference, False)] * (clicks - 1), results
+    assert app.events.filter(action="submit").count() == 1

@@ -60,7 +60,7 @@ def test_scheme_page_shows_totals_and_apply_button(client):
     assert reverse("initiatives:start", args=[scheme.pk]) in html
 
 
-def test_purge_anonymises_after_retention_and_keeps_figures():
+def test_purge_anonymises_after_retention_and_keeps_figures(django_capture_on_commit_callbacks):
     scheme = make_scheme(retention_months=12)
     holder = budget_holder()
     app = granted(scheme)
@@ -76,7 +76,8 @@ def test_purge_anonymises_after_retention_and_keeps_figures():
 
     assert privacy.purge_personal_data(dry_run=True) == {"deleted": 1, "anonymised": 1}
     out = io.StringIO()
-    call_command("purge_personal_data", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the rows are gone for good
+        call_command("purge_personal_data", stdout=out)
     assert "1 drafts deleted, 1 applications anonymised" in out.getvalue()
     app.refresh_from_db()
     assert app.iban == "" and app.contact_name == "" and app.applicant is None and app.anonymised_at

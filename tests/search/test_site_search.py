@@ -130,3 +130,22 @@ def test_home_and_search_inputs_carry_the_autocomplete_hook(client, content):
     html = get(client, q="zorg").content.decode()
     assert 'data-autocomplete="/zoeken/suggesties/"' in html
     assert "search/autocomplete.js" in html
+
+
+def test_search_engine_down_falls_back_to_the_database_with_a_notice(client, content, settings):
+    """Elasticsearch unreachable (a local port nobody listens on): pages by title, facilities from the
+    database, and a notice that says so; no error page."""
+    unreachable = "http://127.0.0.1:9"
+    settings.ELASTICSEARCH_URL = unreachable
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {
+        "BACKEND": "wagtail.search.backends.elasticsearch8", "URLS": [unreachable], "INDEX": "dichtbij_test",
+        "TIMEOUT": 2, "OPTIONS": {"max_retries": 0, "retry_on_timeout": False}}}
+    response = get(client, q="mantelzorg")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "De zoekmachine werkt nu even niet" in html
+    assert "Mantelzorgsteunpunt" in html and "Mantelzorg in Emmen" in html
+
+
+def test_no_notice_when_the_search_works(client, content):
+    assert "De zoekmachine werkt nu even niet" not in get(client, q="mantelzorg").content.decode()
