@@ -19,6 +19,10 @@ def breadcrumbs(page, site_root):
     Plain Page objects (titles and URLs are all a crumb needs; .specific() costs a query per page type)."""
     if page is None or site_root is None or not page.is_descendant_of(site_root) and page.pk != site_root.pk:
         return []
+    if page.pk == site_root.pk:
+        return [site_root]
+    if page.depth == site_root.depth + 1:  # a section right below the home page: both are at hand, no query
+        return [site_root, page]
     return list(page.get_ancestors(inclusive=True).filter(depth__gte=site_root.depth))
 
 
