@@ -208,6 +208,9 @@ class Location(SnippetBase):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         ordering = ["name"]
+        # The map's viewport (bbox) filters on both coordinates; zoomed in, this index finds the few
+        # locations inside instead of scanning all of them (socialmap.mapdata).
+        indexes = [models.Index(fields=["latitude", "longitude"], name="socialmap_location_position")]
 
     def __str__(self):
         return f"{self.name}, {self.city}" if self.city else self.name
@@ -382,6 +385,8 @@ class ServiceAtLocation(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("location of the facility")
         verbose_name_plural = _("locations of the facility")
+        # A facility's first location (the one the list and map show) without sorting all of them.
+        indexes = [models.Index(fields=["facility", "sort_order"], name="socialmap_sal_facility_order")]
 
     def __str__(self):
         return f"{self.facility} @ {self.location}"

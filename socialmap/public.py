@@ -84,7 +84,7 @@ def prefetch_small_relations(facility):
         "phones": sorted(
             (loaded_instance(FacilityPhone, db, id=uuid.UUID(pk), number=a, description=b, sort_order=n, facility_id=facility.pk)
              for pk, a, b, _c, n in found["phone"]),
-            key=lambda p: p.sort_order,
+            key=lambda p: (p.sort_order is None, p.sort_order or 0),  # Orderable: sort_order may be empty
         ),
     }
     cache = facility.__dict__.setdefault("_prefetched_objects_cache", {})
