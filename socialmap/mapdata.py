@@ -206,8 +206,15 @@ def cluster_in_database(rows, zoom, bbox, facility_url, keep_same_place=10, **gr
     return features
 
 
+def features_count(features):
+    """How many facilities the features stand for (a cluster for its count, a point for one)."""
+    return sum(f["properties"].get("count", 1) for f in features)
+
+
 def map_features(filters, near, radius_km, zoom, bbox, facility_url):
-    """(features, total, mapped) for a search without text: the GeoJSON endpoint's work, in the database."""
+    """(features, total, mapped) for a search without text: the GeoJSON endpoint's work, in the database.
+    total counts every matching facility, mapped those the features show (inside the viewport): counting
+    the mapped ones outside it would cost another pass over all of them."""
     rows, facilities = map_positions(filters, near=near, radius_km=radius_km)
     features = cluster_in_database(rows, zoom, bbox, facility_url)
-    return features, facilities.count(), rows.count()
+    return features, facilities.count(), features_count(features)

@@ -20,7 +20,7 @@ from search.facilities import search_facilities
 from . import public
 from .clustering import Point, clamp_zoom, cluster_points, feature_collection, parse_bbox
 from .forms import FacilityReportForm
-from .mapdata import map_features
+from .mapdata import features_count, map_features
 from .query import RADIUS_CHOICES, parse_map_search
 
 logger = logging.getLogger(__name__)
@@ -143,7 +143,8 @@ def map_geojson(request, page):
             for hit in result.hits
             if hit.location is not None and hit.location.has_position
         ]
-        features, total, mapped = cluster_points(points, zoom, bbox), result.total, len(points)
+        features = cluster_points(points, zoom, bbox)
+        total, mapped = result.total, features_count(features)
     else:
         query = state.to_query()
         features, total, mapped = map_features(query.filters, query.near, query.radius_km, zoom, bbox,
