@@ -13,12 +13,17 @@ a facility is placed at the location the list shows for it (its first location, 
 nearest one) and "near" with a radius keeps the facilities whose nearest location lies within it. Text
 queries go through the search backend, which alone knows relevance (see views.map_geojson).
 
+The first location's position is stored on the facility (Facility.map_latitude/map_longitude, kept by
+refresh_map_positions through signals), so the usual map request reads one table: joining facilities,
+their links and locations and picking each facility's first link cost seconds at 100,000 facilities.
+
 Works on PostgreSQL and SQLite: only functions Django provides on both (Django registers SIN, LN,
 RADIANS and the like on SQLite connections).
 """
 
 import math
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import (
     Count,
@@ -30,6 +35,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     TextField,
     Value,
@@ -44,7 +50,23 @@ from .clustering import CELL_PX, DEFAULT_MAX_FEATURES, MAX_LAT, TILE_SIZE, Cell,
 # the grid is coarsened in the database first. Any grid with this many cells is coarsened anyway, since
 # DEFAULT_MAX_FEATURES is far lower, so the result is the same.
 MAX_CELL_ROWS = 5000
-LAT, LNG = "location__latitude", "location__longitude"
+
+
+@dataclass(frozen=True)
+class PositionFields:
+    """Where the rows being clustered keep a position and the facility it places."""
+
+    lat: str
+    lng: str
+    facility_id: str
+    name: str
+    slug: str
+
+
+# Facility rows: the stored position of the first location (no join). ServiceAtLocation rows: any location
+# of the facility (for "near", where the nearest one counts).
+ON_FACILITY = PositionFields("map_latitude", "map_longitude", "id", "name", "slug")
+ON_LOCATION = PositionFields("location__latitude", "location__longitude", "facility_id", "facility__name", "facility__slug")
 
 
 def public_facilities_matching(filters):
@@ -54,7 +76,7 @@ def public_facilities_matching(filters):
     return apply_filters(Facility.objects.filter(live=True, status=Facility.ACTIVE), filters)
 
 
-def distance_km(near, lat=LAT, lng=LNG):
+def distance_km(near, lat=ON_LOCATION.lat, lng=ON_LOCATION.lng):
     """Great-circle distance from `near` in km, as search.facilities.haversine_km computes it."""
     lat0, lng0 = near
     half_dlat = Radians(F(lat) - Value(float(lat0))) / 2
@@ -64,22 +86,19 @@ def distance_km(near, lat=LAT, lng=LNG):
 
 
 def map_positions(filters=None, near=None, radius_km=None):
-    """One ServiceAtLocation row per matching facility that has a map position: the location the list
-    shows for it. Returns (rows, facilities): rows for clustering, and the matching facilities
-    (the radius applied) for counting."""
+    """The rows to cluster, one per matching facility that has a map position: the location the list
+    shows for it. Returns (rows, fields, facilities): the rows, where their positions are (PositionFields),
+    and the matching facilities (the radius applied) for counting."""
     from .models import ServiceAtLocation
 
     facilities = public_facilities_matching(filters)
-    links = ServiceAtLocation.objects.filter(facility__in=facilities.values("pk"))
     if near is None:
-        # The first location by sort order (ties by id), as the list shows it, even when only a later one
-        # has a position: then the facility is listed but not mapped.
-        earlier = ServiceAtLocation.objects.filter(facility_id=OuterRef("facility_id")).filter(
-            Q(sort_order__lt=OuterRef("sort_order")) | Q(sort_order=OuterRef("sort_order"), id__lt=OuterRef("id"))
-        )
-        rows = links.filter(~Exists(earlier), location__latitude__isnull=False, location__longitude__isnull=False)
-        return rows, facilities
+        # The first location by sort order, stored on the facility (refresh_map_positions); empty when that
+        # location has no position, even when a later one has: the list shows the first one too.
+        rows = facilities.filter(map_latitude__isnull=False, map_longitude__isnull=False)
+        return rows, ON_FACILITY, facilities
     positioned = Q(location__latitude__isnull=False, location__longitude__isnull=False)
+    links = ServiceAtLocation.objects.filter(facility__in=facilities.values("pk"))
     rows = links.filter(positioned).annotate(distance=distance_km(near))
     closer = (
         ServiceAtLocation.objects.filter(positioned, facility_id=OuterRef("facility_id"))
@@ -90,25 +109,25 @@ def map_positions(filters=None, near=None, radius_km=None):
     if radius_km:
         rows = rows.filter(distance__lte=float(radius_km))
         facilities = facilities.filter(pk__in=rows.values("facility_id"))
-    return rows, facilities
+    return rows, ON_LOCATION, facilities
 
 
-def in_bbox(rows, bbox):
+def in_bbox(rows, fields, bbox):
     if bbox is None:
         return rows
     min_lng, min_lat, max_lng, max_lat = bbox
-    return rows.filter(
-        location__latitude__gte=min_lat, location__latitude__lte=max_lat,
-        location__longitude__gte=min_lng, location__longitude__lte=max_lng,
-    )
+    return rows.filter(**{
+        f"{fields.lat}__gte": min_lat, f"{fields.lat}__lte": max_lat,
+        f"{fields.lng}__gte": min_lng, f"{fields.lng}__lte": max_lng,
+    })
 
 
-def cell_expressions(zoom, cell_px):
+def cell_expressions(zoom, cell_px, fields=ON_FACILITY):
     """The grid cell (column, row) of a position: Web Mercator pixels at `zoom` divided by the cell size,
     the same arithmetic as clustering.to_pixels."""
     scale = float(TILE_SIZE * 2**zoom)
-    x = (F(LNG) + Value(180.0)) / Value(360.0) * Value(scale)
-    lat = Greatest(Least(F(LAT), Value(MAX_LAT), output_field=FloatField()), Value(-MAX_LAT), output_field=FloatField())
+    x = (F(fields.lng) + Value(180.0)) / Value(360.0) * Value(scale)
+    lat = Greatest(Least(F(fields.lat), Value(MAX_LAT), output_field=FloatField()), Value(-MAX_LAT), output_field=FloatField())
     sin = Sin(Radians(lat))
     y = (Value(0.5) - Ln((Value(1.0) + sin) / (Value(1.0) - sin)) / Value(4 * math.pi)) * Value(scale)
     return (
@@ -117,18 +136,19 @@ def cell_expressions(zoom, cell_px):
     )
 
 
-def grid_rows(rows, zoom, cell_px, limit):
+def grid_rows(rows, fields, zoom, cell_px, limit):
     """Per non-empty cell: count, sums, bounding box and one facility id (enough for a single point)."""
-    cx, cy = cell_expressions(zoom, cell_px)
+    cx, cy = cell_expressions(zoom, cell_px, fields)
+    lat, lng = fields.lat, fields.lng
     return list(
         rows.annotate(cx=cx, cy=cy)
         .values("cx", "cy")
         .annotate(
-            count=Count("id"),
-            sum_lat=Sum(LAT), sum_lng=Sum(LNG),
-            min_lat=Min(LAT), max_lat=Max(LAT), min_lng=Min(LNG), max_lng=Max(LNG),
+            count=Count("pk"),
+            sum_lat=Sum(lat), sum_lng=Sum(lng),
+            min_lat=Min(lat), max_lat=Max(lat), min_lng=Min(lng), max_lng=Max(lng),
             # min() over uuid does not exist in PostgreSQL; over its text it does (only read when count is 1)
-            facility=Min(Cast("facility_id", TextField())),
+            facility=Min(Cast(fields.facility_id, TextField())),
         )
         .order_by()[:limit]
     )
@@ -151,11 +171,11 @@ def merge(cells, factor):
     return merged
 
 
-def database_cells(rows, zoom, cell_px=CELL_PX, max_features=DEFAULT_MAX_FEATURES):
+def database_cells(rows, fields, zoom, cell_px=CELL_PX, max_features=DEFAULT_MAX_FEATURES):
     """The non-empty cells of the coarsest-needed grid: {(cx, cy): Cell}, and that grid's cell size."""
     cell_px = max(1, cell_px)
     while True:
-        found = grid_rows(rows, zoom, cell_px, MAX_CELL_ROWS + 1)
+        found = grid_rows(rows, fields, zoom, cell_px, MAX_CELL_ROWS + 1)
         if len(found) <= MAX_CELL_ROWS:
             break
         cell_px *= 2  # far more cells than will be shown: let the database coarsen before sending them
@@ -172,15 +192,15 @@ def database_cells(rows, zoom, cell_px=CELL_PX, max_features=DEFAULT_MAX_FEATURE
     return cells, cell_px * factor
 
 
-def cluster_in_database(rows, zoom, bbox, facility_url, keep_same_place=10, **grid_options):
+def cluster_in_database(rows, fields, zoom, bbox, facility_url, keep_same_place=10, **grid_options):
     """GeoJSON features for `rows` (from map_positions) inside `bbox` at `zoom`, like cluster_points."""
     from .models import Facility
 
     zoom = clamp_zoom(zoom)
     if zoom is None:
         zoom = 12
-    rows = in_bbox(rows, bbox)
-    cells, cell_px = database_cells(rows, zoom, **grid_options)
+    rows = in_bbox(rows, fields, bbox)
+    cells, cell_px = database_cells(rows, fields, zoom, **grid_options)
     singles = {cell.facility for cell in cells.values() if cell.count == 1}
     same_place = [cell for cell in cells.values() if cell.count > 1 and cell.min_lat == cell.max_lat and cell.min_lng == cell.max_lng]
     names = {
@@ -191,9 +211,9 @@ def cluster_in_database(rows, zoom, bbox, facility_url, keep_same_place=10, **gr
         # Several facilities in one building: zooming in cannot split them, so the cluster lists them.
         cell.points = [
             Point(lat, lng, str(pk), name, facility_url(slug))
-            for pk, name, slug, lat, lng in rows.filter(**{LAT: cell.min_lat, LNG: cell.min_lng})
-            .order_by("facility__name", "facility_id")
-            .values_list("facility_id", "facility__name", "facility__slug", LAT, LNG)[:keep_same_place]
+            for pk, name, slug, lat, lng in rows.filter(**{fields.lat: cell.min_lat, fields.lng: cell.min_lng})
+            .order_by(fields.name, fields.facility_id)
+            .values_list(fields.facility_id, fields.name, fields.slug, fields.lat, fields.lng)[:keep_same_place]
         ]
     features = []
     for (cx, cy), cell in sorted(cells.items()):
@@ -215,6 +235,50 @@ def map_features(filters, near, radius_km, zoom, bbox, facility_url):
     """(features, total, mapped) for a search without text: the GeoJSON endpoint's work, in the database.
     total counts every matching facility, mapped those the features show (inside the viewport): counting
     the mapped ones outside it would cost another pass over all of them."""
-    rows, facilities = map_positions(filters, near=near, radius_km=radius_km)
-    features = cluster_in_database(rows, zoom, bbox, facility_url)
+    rows, fields, facilities = map_positions(filters, near=near, radius_km=radius_km)
+    features = cluster_in_database(rows, fields, zoom, bbox, facility_url)
     return features, facilities.count(), features_count(features)
+
+
+# -- Keeping Facility.map_latitude/map_longitude current --------------------------------------------------
+
+
+def refresh_map_positions(facilities=None):
+    """Store on each facility (all, or a queryset or list of ids) the position of its first location, in
+    one UPDATE. Signals call it when a facility's locations or a location's position change; code that
+    bulk-creates them (benchdata) calls it itself."""
+    from .models import Facility, ServiceAtLocation
+
+    first = ServiceAtLocation.objects.filter(facility_id=OuterRef("pk")).order_by("sort_order", "id")
+    if facilities is None:
+        queryset = Facility.objects.all()
+    elif hasattr(facilities, "model") and facilities.model is Facility:
+        queryset = Facility.objects.filter(pk__in=facilities.values("pk"))
+    else:
+        queryset = Facility.objects.filter(pk__in=list(facilities))
+    return queryset.update(
+        map_latitude=Subquery(first.values("location__latitude")[:1]),
+        map_longitude=Subquery(first.values("location__longitude")[:1]),
+    )
+
+
+def on_link_changed(sender, instance, raw=False, **kwargs):
+    if not raw and instance.facility_id:
+        refresh_map_positions([instance.facility_id])
+
+
+def on_location_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .models import ServiceAtLocation
+
+        refresh_map_positions(list(ServiceAtLocation.objects.filter(location_id=instance.pk).values_list("facility_id", flat=True)))
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Location, ServiceAtLocation
+
+    post_save.connect(on_link_changed, sender=ServiceAtLocation, dispatch_uid="socialmap_map_link_saved")
+    post_delete.connect(on_link_changed, sender=ServiceAtLocation, dispatch_uid="socialmap_map_link_deleted")
+    post_save.connect(on_location_saved, sender=Location, dispatch_uid="socialmap_map_location_saved")

@@ -263,6 +263,10 @@ class Facility(SnippetBase):
         _("email for the periodic check"), blank=True, help_text=_("Who gets the yearly request to confirm or correct this entry.")
     )
     review_requested_at = models.DateTimeField(_("check last requested at"), null=True, blank=True, editable=False)
+    # Where the map shows the facility: the position of its first location, kept by socialmap.mapdata
+    # (signals and refresh_map_positions) so the map can cluster 100,000 facilities without joining.
+    map_latitude = models.FloatField(null=True, blank=True, editable=False)
+    map_longitude = models.FloatField(null=True, blank=True, editable=False)
 
     base_form_class = FacilityAdminForm
 
@@ -303,6 +307,7 @@ class Facility(SnippetBase):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         ordering = ["name"]
+        indexes = [models.Index(fields=["map_latitude", "map_longitude"], name="socialmap_facility_mappos")]
 
     def __str__(self):
         return self.name
@@ -311,6 +316,11 @@ class Facility(SnippetBase):
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
+        # After the locations (child relations) are saved too: the stored map position may come from an
+        # older revision's content, so it is set again from the database.
+        from .mapdata import refresh_map_positions
+
+        refresh_map_positions([self.pk])
 
     def _unique_slug(self):
         base = slugify(self.name)[:100] or "voorziening"

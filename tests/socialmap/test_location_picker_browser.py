@@ -10,7 +10,7 @@ from tests.socialmap.test_pdok import PDOK_ANSWER, Server
 
 # Own data (a user the live server must see, so committed: transactional), like the social map's browser
 # tests; these run after the browser tests on the shared demo (tests/conftest.py sorts them last).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

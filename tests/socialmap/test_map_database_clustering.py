@@ -112,3 +112,33 @@ def test_output_stays_bounded_and_counts_every_mapped_facility(facilities):
     assert (total, mapped) == (64, 64 - 6)
     features = map_features({}, None, None, 22, None, facility_url=url, )[0]
     assert len(features) <= 400
+
+
+def test_the_stored_map_position_follows_the_first_location():
+    from socialmap.models import Facility, ServiceAtLocation
+
+    first, second = LocationFactory(latitude=52.70, longitude=6.80), LocationFactory(latitude=52.90, longitude=7.05)
+    facility = FacilityFactory(slug="verhuist", locations=[first, second])
+
+    def position():
+        return Facility.objects.filter(pk=facility.pk).values_list("map_latitude", "map_longitude").get()
+
+    assert position() == (52.70, 6.80)
+    first.latitude = 52.71
+    first.save()
+    assert position() == (52.71, 6.80)
+    ServiceAtLocation.objects.filter(facility=facility, location=first).delete()
+    assert position() == (52.90, 7.05)
+    # saved from stale content (as when an older revision is published): the position comes from the database
+    facility.map_latitude = 1.0
+    facility.save()
+    assert position() == (52.90, 7.05)
+
+
+def test_the_bench_generator_stores_map_positions():
+    from socialmap.benchdata import generate
+    from socialmap.models import Facility
+
+    generate(5, prefix="kaart")
+    made = Facility.objects.filter(slug__startswith="kaart-")
+    assert made.count() == 5 and not made.filter(map_latitude__isnull=True).exists()
