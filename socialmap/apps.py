@@ -7,4 +7,7 @@ class SocialmapConfig(AppConfig):
     verbose_name = _("Social map")
 
     def ready(self):
+        from .mapdata import connect_signals
+
+        connect_signals()
         from . import report_admin  # noqa: F401 (registers the 'Reports' admin screen)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from .mapdata import refresh_map_positions
+
 BENCH_PREFIX = "Bench"
 NAMESPACE = uuid.UUID("7a1b9e52-58a4-4d0c-8a5e-1c1f7f0b2d33")
 WORDS = [
@@ -129,6 +131,7 @@ def generate_facilities(n, seed=1, batch_size=2000, progress=None):
             through.objects.bulk_create(links, batch_size=batch_size * 4, ignore_conflicts=True)
             ServiceAtLocation.objects.bulk_create(sals, batch_size=batch_size, ignore_conflicts=True)
             FacilityPhone.objects.bulk_create(phones, batch_size=batch_size, ignore_conflicts=True)
+            refresh_map_positions([f.id for f in facilities])  # bulk_create sends no signals
             done = stop
             if progress:
                 progress(stop - start)
@@ -215,6 +218,7 @@ def generate(count, seed=42, batch_size=2000, prefix="bench", progress=None):
                 chosen += [rnd.choice(terms["toegang"]), rnd.choice(terms["kosten"])]
                 links.extend(terms_through(facility_id=facility.pk, taxonomyterm_id=t.pk) for t in chosen)
             terms_through.objects.bulk_create(links)
+            refresh_map_positions([f.pk for f in facilities])  # bulk_create sends no signals
         made += size
         if progress:
             progress(made, count)

@@ -225,6 +225,9 @@ class Location(SnippetBase):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         ordering = ["name"]
+        # The map's viewport (bbox) filters on both coordinates; zoomed in, this index finds the few
+        # locations inside instead of scanning all of them (socialmap.mapdata).
+        indexes = [models.Index(fields=["latitude", "longitude"], name="socialmap_location_position")]
 
     def __str__(self):
         return f"{self.name}, {self.city}" if self.city else self.name
@@ -277,6 +280,10 @@ class Facility(SnippetBase):
         _("email for the periodic check"), blank=True, help_text=_("Who gets the yearly request to confirm or correct this entry.")
     )
     review_requested_at = models.DateTimeField(_("check last requested at"), null=True, blank=True, editable=False)
+    # Where the map shows the facility: the position of its first location, kept by socialmap.mapdata
+    # (signals and refresh_map_positions) so the map can cluster 100,000 facilities without joining.
+    map_latitude = models.FloatField(null=True, blank=True, editable=False)
+    map_longitude = models.FloatField(null=True, blank=True, editable=False)
 
     base_form_class = FacilityAdminForm
 
@@ -317,6 +324,7 @@ class Facility(SnippetBase):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         ordering = ["name"]
+        indexes = [models.Index(fields=["map_latitude", "map_longitude"], name="socialmap_facility_mappos")]
 
     def __str__(self):
         return self.name
@@ -325,6 +333,11 @@ class Facility(SnippetBase):
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
+        # After the locations (child relations) are saved too: the stored map position may come from an
+        # older revision's content, so it is set again from the database.
+        from .mapdata import refresh_map_positions
+
+        refresh_map_positions([self.pk])
 
     def _unique_slug(self):
         base = slugify(self.name)[:100] or "voorziening"
@@ -399,6 +412,8 @@ class ServiceAtLocation(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("location of the facility")
         verbose_name_plural = _("locations of the facility")
+        # A facility's first location (the one the list and map show) without sorting all of them.
+        indexes = [models.Index(fields=["facility", "sort_order"], name="socialmap_sal_facility_order")]
 
     def __str__(self):
         return f"{self.facility} @ {self.location}"
@@ -490,6 +505,24 @@ class SocialMapPage(OneQueryViewRestrictionsMixin, RoutablePageMixin, Page):
         from . import views
 
         return views.facility_report_thanks(request, self, slug)
+
+    def get_view_restrictions(self):
+        """Wagtail's view restrictions of this page and its ancestors, in one query instead of two.
+
+        Wagtail first loads the ancestors to resolve aliases, then the restrictions; this page serves every
+        facility page and map request, so the ancestors are a subquery here (their paths follow from ours).
+        As in Wagtail, an alias ancestor counts with the restrictions of the page it is an alias of."""
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        from wagtail.models import PageViewRestriction
+
+        steplen = self.steplen
+        ancestors = Page.objects.filter(path__in=[self.path[:i] for i in range(steplen, len(self.path), steplen)])
+        return PageViewRestriction.objects.filter(
+            models.Q(page_id=self.pk)
+            | models.Q(page__in=ancestors.filter(alias_of__isnull=True))
+            | models.Q(page__in=ancestors.filter(alias_of__isnull=False).values("alias_of"))
+        )
 
     def facility_url(self, facility, request=None):
         return self.get_url(request) + self.reverse_subpage("facility_route", kwargs={"slug": facility.slug})

@@ -20,6 +20,7 @@ from search.facilities import search_facilities
 from . import public
 from .clustering import Point, clamp_zoom, cluster_points, feature_collection, parse_bbox
 from .forms import FacilityReportForm
+from .mapdata import features_count, map_features
 from .query import RADIUS_CHOICES, parse_map_search
 
 logger = logging.getLogger(__name__)
@@ -124,21 +125,31 @@ def social_map(request, page):
 
 
 def map_geojson(request, page):
-    """GeoJSON of the current query inside the map's viewport (bbox, zoom), clustered on the server."""
+    """GeoJSON of the current query inside the map's viewport (bbox, zoom), clustered on the server.
+
+    Without search text the database does the filtering and the clustering (socialmap.mapdata), so the
+    time does not grow with the number of facilities outside the viewport. Text needs the search backend
+    (relevance, synonyms, typos); its hits are bounded by the backend's candidates and clustered here."""
     state = parse_map_search(request.GET)
-    result = search_facilities(state.to_query())
     zoom = clamp_zoom(request.GET.get("zoom"))
     if zoom is None:
         zoom = 12
     bbox = parse_bbox(request.GET.get("bbox", ""))
     base_url = page.url
-    points = [
-        Point(hit.location.latitude, hit.location.longitude, str(hit.facility.pk), hit.facility.name, f"{base_url}{hit.facility.slug}/")
-        for hit in result.hits
-        if hit.location is not None and hit.location.has_position
-    ]
-    features = cluster_points(points, zoom, bbox)
-    collection = feature_collection(features, total=result.total, mapped=len(points), zoom=zoom)
+    if state.text:
+        result = search_facilities(state.to_query())
+        points = [
+            Point(hit.location.latitude, hit.location.longitude, str(hit.facility.pk), hit.facility.name, f"{base_url}{hit.facility.slug}/")
+            for hit in result.hits
+            if hit.location is not None and hit.location.has_position
+        ]
+        features = cluster_points(points, zoom, bbox)
+        total, mapped = result.total, features_count(features)
+    else:
+        query = state.to_query()
+        features, total, mapped = map_features(query.filters, query.near, query.radius_km, zoom, bbox,
+                                               facility_url=lambda slug: f"{base_url}{slug}/")
+    collection = feature_collection(features, total=total, mapped=mapped, zoom=zoom)
     response = JsonResponse(collection, json_dumps_params={"separators": (",", ":"), "ensure_ascii": False})
     response["Content-Type"] = "application/geo+json"
     return response

@@ -6,7 +6,9 @@ import re
 import pytest
 
 # Own data rather than the shared demo (exact counts matter here); these run after the shared-demo browser tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: pytest-django keeps the copy of the migrated state (groups, taxonomy, areas, root page)
+# only when a selected test asks for it; without it, run alone, the restore in `site` had nothing to restore.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def ensure_tree_root():

@@ -100,3 +100,44 @@ def test_geojson_endpoint_survives_bad_input(client, map_page, params):
     response = client.get(map_page.url + "geojson/", params)
     assert response.status_code == 200
     assert response.json()["type"] == "FeatureCollection"
+
+
+HOSTILE_GEOJSON_PARAMS = [
+    {"zoom": "nan"}, {"zoom": "inf"}, {"zoom": "99"}, {"zoom": "1.5"}, {"zoom": ""}, {"zoom": "9" * 400},
+    {"bbox": "inf,52,7,53"}, {"bbox": "1e999,52,7,53"}, {"bbox": "6,53,7,52"}, {"bbox": "6,52,7"}, {"bbox": ",,,"},
+    {"bbox": "6;52;7;53"}, {"bbox": "6,52,7,53," * 200}, {"bbox": "\x00"},
+    {"q": "<script>alert(1)</script>' OR 1=1 --", "zoom": "12"}, {"q": "\x00\x01null"}, {"q": "hulp " * 500},
+    {"levensdomein": ["bestaat-niet", "<script>", "x" * 500]}, {"wijk": "WK999999"}, {"gebied": "'; DROP TABLE x"},
+    {"postcode": "0000 XX"}, {"postcode": "7" * 500}, {"postcode": "7811 AB", "radius": "1e308"},
+    {"lat": "999", "lng": "-999"}, {"lat": "nan", "lng": "inf", "radius": "5"}, {"lat": "52.78", "lng": "6.89", "radius": "0"},
+    {"page": "99999999999999999999"}, {"sort": "DROP TABLE"},
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", HOSTILE_GEOJSON_PARAMS)
+def test_geojson_endpoint_ignores_hostile_or_malformed_input(client, map_page, params):
+    FacilityFactory(name="Altijd op de kaart", locations=[LocationFactory(latitude=52.78, longitude=6.89)])
+    response = client.get(map_page.url + "geojson/", params)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["type"] == "FeatureCollection" and 0 <= data["properties"]["zoom"] <= 22
+    assert "<script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_geojson_ignores_what_it_cannot_use_rather_than_showing_nothing(client, map_page):
+    FacilityFactory(name="Dichtbij", locations=[LocationFactory(latitude=52.78, longitude=6.89)])
+    FacilityFactory(name="Ver weg", locations=[LocationFactory(latitude=52.95, longitude=7.10)])
+    url = map_page.url + "geojson/"
+
+    def total(params):
+        data = client.get(url, params).json()
+        return sum(f["properties"].get("count", 1) for f in data["features"])
+
+    assert total({"zoom": "12", "bbox": "x"}) == 2  # a bad viewport counts as none
+    assert total({"zoom": "12", "bbox": "-500,-100,500,100"}) == 2  # clamped to the world
+    assert total({"levensdomein": "bestaat-niet"}) == 2  # unknown facet codes are dropped
+    assert total({"postcode": "7811 AB", "radius": "100000"}) == 2  # an absurd radius is no radius
+    assert total({"lat": "52.78", "lng": "6.89", "radius": "1"}) == 1  # a sound one applies
+    assert total({"lat": "999", "lng": "6.89", "radius": "1"}) == 2  # a position off the globe is not used
