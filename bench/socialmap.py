@@ -93,6 +93,7 @@ def main():
     args = parser.parse_args()
 
     from socialmap.benchdata import generate
+    from search.indexing import reindex_all
     from socialmap.models import Facility
 
     print(f"database: {connection.vendor}", flush=True)
@@ -104,6 +105,10 @@ def main():
             start = time.perf_counter()
             generate(size - have, progress=lambda done, total: print(f"\r  generating {done}/{total}", end="", flush=True))
             print(f"\r  generated {size - have} facilities in {time.perf_counter() - start:.0f} s", flush=True)
+            # generate() bulk-inserts (no signals): index the facilities, or the text search would find none of them.
+            start = time.perf_counter()
+            reindex_all()
+            print(f"  indexed for search in {time.perf_counter() - start:.0f} s", flush=True)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
