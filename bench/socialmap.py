@@ -30,6 +30,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 CENTRE = (52.785, 6.897)
+PARTS = ["search", "list", "geojson", "detail"]
 VIEWPORT_PX = (1024, 600)
 
 
@@ -90,6 +91,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=PARTS, help="what to measure (default: all)")
     args = parser.parse_args()
 
     from socialmap.benchdata import generate
@@ -113,18 +115,22 @@ def main():
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
         print(f"\n{Facility.objects.filter(live=True).count()} facilities ({args.runs} runs each)", flush=True)
-        report("search: q=hulp + levensdomein + doelgroep + near", measure(client, page.url, {
-            "q": "hulp", "levensdomein": "wonen", "doelgroep": "ouderen", "postcode": "7811 AB", "radius": "10"}, args.runs))
-        report("list, first page, no criteria", measure(client, page.url, {}, args.runs))
-        for zoom in (10, 13, 16):
-            report(f"GeoJSON zoom {zoom} (viewport 1024x600)", measure(client, page.url + "geojson/", {
-                "zoom": zoom, "bbox": viewport_bbox(*CENTRE, zoom)}, args.runs), show_bytes=True)
-        report("GeoJSON zoom 13 + levensdomein filter", measure(client, page.url + "geojson/", {
-            "zoom": 13, "bbox": viewport_bbox(*CENTRE, 13), "levensdomein": "wonen"}, args.runs), show_bytes=True)
-        slugs = list(Facility.objects.filter(slug__startswith="bench-").values_list("slug", flat=True)[:5])
-        detail = [measure(client, f"{page.url}{slug}/", {}, max(2, args.runs // len(slugs))) for slug in slugs]
-        report("facility page", {"p50": statistics.median(d["p50"] for d in detail), "p95": max(d["p95"] for d in detail),
-                                 "queries": max(d["queries"] for d in detail), "bytes": 0})
+        if "search" in args.parts:
+            report("search: q=hulp + levensdomein + doelgroep + near", measure(client, page.url, {
+                "q": "hulp", "levensdomein": "wonen", "doelgroep": "ouderen", "postcode": "7811 AB", "radius": "10"}, args.runs))
+        if "list" in args.parts:
+            report("list, first page, no criteria", measure(client, page.url, {}, args.runs))
+        if "geojson" in args.parts:
+            for zoom in (10, 13, 16):
+                report(f"GeoJSON zoom {zoom} (viewport 1024x600)", measure(client, page.url + "geojson/", {
+                    "zoom": zoom, "bbox": viewport_bbox(*CENTRE, zoom)}, args.runs), show_bytes=True)
+            report("GeoJSON zoom 13 + levensdomein filter", measure(client, page.url + "geojson/", {
+                "zoom": 13, "bbox": viewport_bbox(*CENTRE, 13), "levensdomein": "wonen"}, args.runs), show_bytes=True)
+        if "detail" in args.parts:
+            slugs = list(Facility.objects.filter(slug__startswith="bench-").values_list("slug", flat=True)[:5])
+            detail = [measure(client, f"{page.url}{slug}/", {}, max(2, args.runs // len(slugs))) for slug in slugs]
+            report("facility page", {"p50": statistics.median(d["p50"] for d in detail), "p95": max(d["p95"] for d in detail),
+                                     "queries": max(d["queries"] for d in detail), "bytes": 0})
 
 
 if __name__ == "__main__":
