@@ -35,7 +35,7 @@ class DatabaseFacilityBackend:
     full-text rank (search.sqlsearch, one statement); search.ranking scores the best RESCORE candidates
     in Python, the same way on every database, so SQLite and PostgreSQL rank alike.
 
-    Subclasses supply the text match for their database (`match_source`, `match_condition`); this
+    Subclasses supply the text match for their database (`match_any`, `match_condition`); this
     class picks the right one.
     """
 
@@ -49,8 +49,10 @@ class DatabaseFacilityBackend:
 
     # -- the text match, per database ----------------------------------------------------------------
 
-    def match_source(self, terms):  # pragma: no cover - overridden
-        """(SQL, params): a derived table (doc_id, facility_id, rank) of the documents with any of the terms."""
+    def match_any(self, conjunctions):  # pragma: no cover - overridden
+        """(from_sql, from_params, where_sql, where_params, rank_sql, rank_params) over the document
+        alias `d`: the documents in which one of the conjunctions (tuples of Terms) is present in full,
+        found through the full-text index, with the database's own rank."""
         raise NotImplementedError
 
     def match_condition(self, conjunctions):  # pragma: no cover - overridden
@@ -59,13 +61,14 @@ class DatabaseFacilityBackend:
         raise NotImplementedError
 
     def candidate_ids(self, parsed):
-        """Ids of the documents that match any term of the query (kept for callers of the old interface)."""
-        terms = parsed.all_terms()
-        if not terms:
+        """Ids of the documents that match any concept of the query, best first by the database's rank
+        (kept for callers of the old interface)."""
+        match = self.text_match(parsed)
+        if match is None:
             return []
-        sql, params = self.match_source(terms)
+        sql, params = sqlsearch.docs_cte(match)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT doc_id FROM ({sql}) src ORDER BY rank DESC", params)
+            cursor.execute(f"WITH {sql} SELECT doc_id FROM docs ORDER BY rank DESC", params)
             return [row[0] for row in cursor.fetchall()]
 
     def text_match(self, parsed):
@@ -74,26 +77,30 @@ class DatabaseFacilityBackend:
         if parsed.concepts:
             if not any(c.known for c in parsed.concepts):
                 return None
-            terms = [t for t in parsed.all_terms() if token_text(t.token)]
-            if not terms:
-                return None
-            source, params = self.match_source(terms)
-            conditions = []
+            per_concept = []
             for concept in parsed.concepts:
-                conjunctions = [
+                per_concept.append([
                     c for c in sqlsearch.concept_conjunctions(concept, vocabulary) if all(token_text(t.token) for t in c)
-                ]
-                conditions.append(self.match_condition(conjunctions) if conjunctions else None)
-            return sqlsearch.TextMatch(
-                source=source, params=params, conditions=conditions,
+                ])
+            everything = [c for conjunctions in per_concept for c in conjunctions]
+            if not everything:
+                return None
+            from_sql, from_params, where_sql, where_params, rank, rank_params = self.match_any(everything)
+            match = sqlsearch.TextMatch(
+                from_sql=from_sql, from_params=from_params, where_sql=where_sql, where_params=where_params,
+                rank=rank, rank_params=rank_params,
+                conditions=[self.match_condition(c) if c else None for c in per_concept],
                 importances=[c.importance for c in parsed.concepts],
                 min_coverage=sqlsearch.importance_threshold(parsed), places=list(parsed.places),
             )
+            if len([c for c in per_concept if c]) == 1:
+                # One concept can match: the any-match is that concept's own condition.
+                match.conditions = [(where_sql, where_params) if c else None for c in per_concept]
+            return match if match.can_match() else None
         if parsed.places:
-            likes = " OR ".join(["place_keys LIKE %s"] * len(parsed.places))
             return sqlsearch.TextMatch(
-                source=f"SELECT id AS doc_id, facility_id, 1.0 AS rank FROM {sqlsearch.DOCUMENT} WHERE {likes}",
-                params=[f"%{p}%" for p in parsed.places], places=list(parsed.places),
+                from_sql=f"{sqlsearch.DOCUMENT} d", where_sql="(" + " OR ".join(["d.place_keys LIKE %s"] * len(parsed.places)) + ")",
+                where_params=[f"%{p}%" for p in parsed.places], rank="1.0", places=list(parsed.places),
             )
         return None
 
@@ -244,17 +251,16 @@ class SQLiteFacilityBackend(DatabaseFacilityBackend):
     # bm25 weights in FIELDS order: name, organisation, terms, description, extra, places, parts
     BM25_WEIGHTS = (3.0, 1.0, 1.2, 1.0, 0.5, 0.6, 0.5)
 
-    def match_source(self, terms):
+    def match_any(self, conjunctions):
         weights = ", ".join(str(w) for w in self.BM25_WEIGHTS)
         return (
-            f"SELECT fts.rowid AS doc_id, doc.facility_id AS facility_id, -bm25({FTS_TABLE}, {weights}) AS rank "
-            f"FROM {FTS_TABLE} fts JOIN {sqlsearch.DOCUMENT} doc ON doc.id = fts.rowid WHERE {FTS_TABLE} MATCH %s",
-            [fts5_match_expression(terms)],
+            f"{sqlsearch.DOCUMENT} d JOIN (SELECT rowid AS doc_id, -bm25({FTS_TABLE}, {weights}) AS fts_rank "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) b ON b.doc_id = d.id",
+            [fts5_any(conjunctions)], "1 = 1", [], "b.fts_rank", [],
         )
 
     def match_condition(self, conjunctions):
-        expression = " OR ".join("(" + fts5_match_expression(c, "AND") + ")" for c in conjunctions)
-        return f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [expression]
+        return f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [fts5_any(conjunctions)]
 
 
 class PostgresFacilityBackend(DatabaseFacilityBackend):
@@ -262,16 +268,23 @@ class PostgresFacilityBackend(DatabaseFacilityBackend):
 
     name = "postgresql"
 
-    def match_source(self, terms):
+    def match_any(self, conjunctions):
         return (
-            "SELECT id AS doc_id, facility_id, CAST(ts_rank_cd('{0.2, 0.4, 0.6, 1.0}', tsv, q) AS double precision) AS rank "
-            f"FROM {sqlsearch.DOCUMENT}, to_tsquery('simple', %s) q WHERE tsv @@ q",
-            [tsquery_expression(terms)],
+            f"{sqlsearch.DOCUMENT} d", [], "d.tsv @@ to_tsquery('simple', %s)", [tsquery_any(conjunctions)],
+            "CAST(ts_rank_cd('{0.2, 0.4, 0.6, 1.0}', d.tsv, to_tsquery('simple', %s)) AS double precision)",
+            [tsquery_any(conjunctions)],
         )
 
     def match_condition(self, conjunctions):
-        expression = " | ".join("(" + tsquery_expression(c, "&") + ")" for c in conjunctions)
-        return "d.tsv @@ to_tsquery('simple', %s)", [expression]
+        return "d.tsv @@ to_tsquery('simple', %s)", [tsquery_any(conjunctions)]
+
+
+def fts5_any(conjunctions):
+    return " OR ".join("(" + fts5_match_expression(c, "AND") + ")" for c in conjunctions)
+
+
+def tsquery_any(conjunctions):
+    return " | ".join("(" + tsquery_expression(c, "&") + ")" for c in conjunctions)
 
 
 def default_backend_path():

@@ -220,5 +220,7 @@ def area_facilities(facilities, group):
 def search_facilities(query, backend=None):
     """Run a facility search with the configured backend (see search.backends)."""
     from search.backends import get_facility_backend
+    from search.indexing import vocabulary_scope
 
-    return (backend or get_facility_backend()).search(query)
+    with vocabulary_scope():
+        return (backend or get_facility_backend()).search(query)

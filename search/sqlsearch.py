@@ -39,21 +39,36 @@ DOCUMENT = "search_facilitysearchdocument"
 
 @dataclass
 class TextMatch:
-    """How the documents that match a query are found.
+    """How the documents that match a query are found, as SQL over the document alias `d`.
 
-    source: SQL of a derived table with columns doc_id, facility_id, rank (the database's own relevance,
-    higher is better) holding every document that matches any term; conditions: per concept, a SQL
-    boolean over the document alias `d` (None: the concept matches nothing); importances and
-    min_coverage: the share of importance a document must match (ranking.qualifies); places: place keys
-    that boost (ranking.place_factor).
+    from_sql/where_sql: the documents matching any concept (the database's full-text index does this);
+    rank: the database's own relevance for them (higher is better); conditions: per concept, a SQL
+    boolean over `d` (None: the concept matches nothing); importances and min_coverage: the share of
+    importance a document must match (ranking.qualifies); places: place keys that boost
+    (ranking.place_factor).
     """
 
-    source: str
-    params: list
+    from_sql: str
+    where_sql: str
+    rank: str
+    from_params: list = field(default_factory=list)
+    where_params: list = field(default_factory=list)
+    rank_params: list = field(default_factory=list)
     conditions: list = field(default_factory=list)  # [(sql, params) or None] per concept
     importances: list = field(default_factory=list)
     min_coverage: float = 0.0
     places: list = field(default_factory=list)
+
+    def can_match(self):
+        """False when no document can qualify: with one matchable concept the coverage is fixed."""
+        known = [i for c, i in zip(self.conditions, self.importances) if c is not None]
+        if not self.conditions:
+            return True  # a place only
+        if not known:
+            return False
+        if len(known) == 1:
+            return known[0] / (sum(self.importances) or 1.0) >= self.min_coverage
+        return True
 
 
 def concept_conjunctions(concept, vocabulary):
@@ -177,6 +192,41 @@ class SetResult:
     facets: dict = field(default_factory=dict)
 
 
+def docs_cte(match):
+    """The `docs` CTE: matching documents that qualify, with coverage folded into the rank."""
+    conditions = [(c, i) for c, i in zip(match.conditions, match.importances) if c is not None]
+    total_importance = sum(match.importances) or 1.0
+    params = []
+    place = "1.0"
+    place_params = []
+    if match.places:
+        likes = " OR ".join(["(%s || d.place_keys || %s) LIKE %s"] * len(match.places))
+        place = f"(CASE WHEN {likes} THEN {ranking.PLACE_BOOST!r} ELSE 1.0 END)"
+        for p in match.places:
+            place_params += ["\n", "\n", f"%\n{p}\n%"]
+    if len(conditions) > 1:
+        coverage = "(" + " + ".join(f"(CASE WHEN {sql} THEN %s ELSE 0.0 END)" for (sql, _), _ in conditions) + ") / %s"
+        coverage_params = [p for (sql, cparams), importance in conditions for p in cparams + [importance]] + [total_importance]
+        select = (
+            f"SELECT d.id AS doc_id, d.facility_id AS facility_id, {match.rank} * {place} AS raw_rank, {coverage} AS coverage "
+            f"FROM {match.from_sql} WHERE {match.where_sql}"
+        )
+        params = match.rank_params + place_params + coverage_params + match.from_params + match.where_params
+        sql = (
+            "docs AS (SELECT doc_id, facility_id, raw_rank * (0.4 + 0.6 * coverage) AS rank "
+            f"FROM ({select}) m0 WHERE m0.coverage >= %s)"
+        )
+        return sql, params + [match.min_coverage]
+    # One concept (or a place only): every document the database finds matches with the same coverage.
+    coverage = conditions[0][1] / total_importance if conditions else 1.0
+    factor = 0.4 + 0.6 * coverage
+    sql = (
+        f"docs AS (SELECT d.id AS doc_id, d.facility_id AS facility_id, {match.rank} * {place} * %s AS rank "
+        f"FROM {match.from_sql} WHERE {match.where_sql})"
+    )
+    return sql, match.rank_params + place_params + [factor] + match.from_params + match.where_params
+
+
 def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True):
     """Match, filter, count facets and return the rows [offset, offset+limit) in `order`.
 
@@ -184,7 +234,6 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True):
     (distance falls back to name without `near`). limit None: all rows.
     """
     catalogue = catalogue or FacetCatalogue()
-    sql, params = [], []
     filters = {}
     for group, codes in (query.filters or {}).items():
         condition = catalogue.filter_condition(group, codes)
@@ -194,44 +243,23 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True):
     ctes, cte_params = [], []
     select = ["f.id AS id", "f.name AS name"]
     joins, where = [], ["f.live = %s", "f.status = %s"]
-    from_params, where_params, select_params = [], [True, "active"], []
-    rank = "1.0"
+    where_params, select_params = [True, "active"], []
+    rank = "CAST(1.0 AS double precision)"
     if match is not None:
-        coverage_terms, coverage_params = [], []
-        for condition, importance in zip(match.conditions, match.importances):
-            if condition is None:
-                continue
-            coverage_terms.append(f"(CASE WHEN {condition[0]} THEN %s ELSE 0.0 END)")
-            coverage_params += condition[1] + [importance]
-        total_importance = sum(match.importances) or 1.0
-        coverage = " + ".join(coverage_terms) if coverage_terms else "0.0"
-        place = "1.0"
-        place_params = []
-        if match.places:
-            place = "(CASE WHEN " + " OR ".join(["(%s || d.place_keys || %s) LIKE %s"] * len(match.places)) + f" THEN {ranking.PLACE_BOOST!r} ELSE 1.0 END)"
-            for p in match.places:
-                place_params += ["\n", "\n", f"%\n{p}\n%"]
-        if match.conditions:
-            cov_select = f"({coverage}) / %s"
-            cov_params = coverage_params + [total_importance]
-            qualify = f"WHERE m0.coverage >= %s"
-            qualify_params = [match.min_coverage]
-        else:  # place-only query: every document of the place qualifies (ranking.qualifies)
-            cov_select, cov_params, qualify, qualify_params = "1.0", [], "", []
-        ctes.append(
-            f"docs AS (SELECT * FROM (SELECT src.doc_id, src.facility_id, {cov_select} AS coverage, "
-            f"src.rank * {place} AS rank FROM ({match.source}) src JOIN {DOCUMENT} d ON d.id = src.doc_id) m0 {qualify})"
-        )
-        cte_params += cov_params + place_params + match.params + qualify_params
+        sql, params = docs_cte(match)
+        ctes.append(sql)
+        cte_params += params
         joins.append("JOIN docs ON docs.facility_id = f.id")
         select.append("docs.doc_id AS doc_id")
-        rank = "docs.rank * (0.4 + 0.6 * docs.coverage)"
+        rank = "docs.rank"
     else:
-        select.append("NULL AS doc_id")
+        select.append("CAST(NULL AS bigint) AS doc_id")
     if query.near:
         dist_sql, dist_params = haversine_sql(*query.near)
+        # Only the locations of matching facilities when there is text: no distance for all 100,000.
+        scope = "JOIN docs ON docs.facility_id = s.facility_id " if match is not None else ""
         ctes.append(
-            f"dist AS (SELECT s.facility_id, MIN({dist_sql}) AS km FROM {SAL} s JOIN {LOCATION} l ON l.id = s.location_id "
+            f"dist AS (SELECT s.facility_id, MIN({dist_sql}) AS km FROM {SAL} s {scope}JOIN {LOCATION} l ON l.id = s.location_id "
             f"WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL GROUP BY s.facility_id)"
         )
         cte_params += dist_params
@@ -243,17 +271,24 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True):
             where.append("dist.km <= %s")
             where_params.append(float(query.radius_km))
     else:
-        select.append("NULL AS km")
+        select.append("CAST(NULL AS double precision) AS km")
     select.append(f"{rank} AS rel")
     for group, (condition, cparams) in filters.items():
         select.append(f"(CASE WHEN {condition} THEN 1 ELSE 0 END) AS p_{group}")
         select_params += cparams
-    ctes.append(f"m AS (SELECT {', '.join(select)} FROM {qn(FACILITY)} f {' '.join(joins)} WHERE {' AND '.join(where)})")
-    cte_params += select_params + from_params + where_params
+    m_sql = f"SELECT {', '.join(select)} FROM {qn(FACILITY)} f {' '.join(joins)} WHERE {' AND '.join(where)}"
+    if len(filters) > 1 and with_facets:
+        # A facility failing two filters counts nowhere (each facet group lifts only its own filter).
+        flags = " + ".join(f"m1.p_{g}" for g in filters)
+        m_sql = f"SELECT * FROM ({m_sql}) m1 WHERE {flags} >= {len(filters) - 1}"
+    elif filters and not with_facets:
+        m_sql = f"SELECT * FROM ({m_sql}) m1 WHERE " + " AND ".join(f"m1.p_{g} = 1" for g in filters)
+    ctes.append(f"m AS ({m_sql})")
+    cte_params += select_params + where_params
 
     def passing(skip=None):
         parts = [f"m.p_{g} = 1" for g in filters if g != skip]
-        return " AND ".join(parts) if parts else "1 = 1"
+        return "(" + " AND ".join(parts) + ")" if parts else "(1 = 1)"
 
     branches, branch_params = [], []
     # The page: ordered and cut in the database, numbered so the union's order does not matter.
@@ -272,34 +307,35 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True):
         branch_params += [int(offset)]
     branches.append(
         "SELECT 'row' AS kind, p.id AS fid, p.doc_id AS doc_id, p.km AS km, p.rel AS rel, p.name AS name, "
-        f"NULL AS term_id, NULL AS area_id, ROW_NUMBER() OVER (ORDER BY {order_by}) AS n "
+        f"CAST(NULL AS uuid) AS term_id, CAST(NULL AS bigint) AS area_id, ROW_NUMBER() OVER (ORDER BY {order_by}) AS n "
         f"FROM (SELECT * FROM m WHERE {passing()} ORDER BY {order_by}{cut}) p"
     )
     branches.append(f"SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM m WHERE {passing()}")
     if with_facets:
-        cases = " ".join(f"WHEN %s THEN ({passing(g)})" for g in TAXONOMY_GROUPS)
+        cases = " ".join(f"WHEN %s THEN {passing(g)}" for g in TAXONOMY_GROUPS)
         branches.append(
             f"SELECT 'term', NULL, NULL, NULL, NULL, NULL, ft.taxonomyterm_id, NULL, COUNT(*) FROM m "
             f"JOIN {TERMS} ft ON ft.facility_id = m.id JOIN {TAXONOMY_TERM} t ON t.id = ft.taxonomyterm_id "
             f"WHERE CASE t.taxonomy {cases} ELSE (1 = 0) END GROUP BY ft.taxonomyterm_id"
         )
         branch_params += list(TAXONOMY_GROUPS)
-        branches.append(
-            "SELECT 'wijk', NULL, NULL, NULL, NULL, NULL, NULL, x.area_id, COUNT(DISTINCT x.fid) FROM ("
-            f"SELECT m.id AS fid, l.area_id AS area_id FROM m JOIN {SAL} s ON s.facility_id = m.id "
-            f"JOIN {LOCATION} l ON l.id = s.location_id WHERE l.area_id IS NOT NULL AND {passing('wijk')} "
-            f"UNION SELECT m.id, fa.area_id FROM m JOIN {AREAS_SERVED} fa ON fa.facility_id = m.id WHERE {passing('wijk')}"
-            ") x GROUP BY x.area_id"
+        # Areas: (facility, area) pairs along the relations group_filter_q follows, deduplicated once:
+        # wijk = a location's area or an area served; gebied = the parent of those, or a gebied served.
+        wijk, gebied = passing("wijk"), passing("gebied")
+        ctes.append(
+            f"located AS (SELECT m.id AS fid, l.area_id AS area_id, a.parent_id AS parent_id, "
+            f"CASE WHEN {wijk} THEN 1 ELSE 0 END AS ok_w, CASE WHEN {gebied} THEN 1 ELSE 0 END AS ok_g "
+            f"FROM m JOIN {SAL} s ON s.facility_id = m.id JOIN {LOCATION} l ON l.id = s.location_id "
+            f"JOIN {AREA} a ON a.id = l.area_id WHERE {wijk} OR {gebied} "
+            f"UNION ALL SELECT m.id, a.id, a.parent_id, CASE WHEN {wijk} THEN 1 ELSE 0 END, CASE WHEN {gebied} THEN 1 ELSE 0 END "
+            f"FROM m JOIN {AREAS_SERVED} fa ON fa.facility_id = m.id JOIN {AREA} a ON a.id = fa.area_id WHERE {wijk} OR {gebied})"
         )
         branches.append(
-            "SELECT 'gebied', NULL, NULL, NULL, NULL, NULL, NULL, x.area_id, COUNT(DISTINCT x.fid) FROM ("
-            f"SELECT m.id AS fid, la.parent_id AS area_id FROM m JOIN {SAL} s ON s.facility_id = m.id "
-            f"JOIN {LOCATION} l ON l.id = s.location_id JOIN {AREA} la ON la.id = l.area_id "
-            f"WHERE la.parent_id IS NOT NULL AND {passing('gebied')} "
-            f"UNION SELECT m.id, fa.area_id FROM m JOIN {AREAS_SERVED} fa ON fa.facility_id = m.id WHERE {passing('gebied')} "
-            f"UNION SELECT m.id, a2.parent_id FROM m JOIN {AREAS_SERVED} fa ON fa.facility_id = m.id "
-            f"JOIN {AREA} a2 ON a2.id = fa.area_id WHERE a2.parent_id IS NOT NULL AND {passing('gebied')}"
-            ") x GROUP BY x.area_id"
+            "SELECT x.kind, NULL, NULL, NULL, NULL, NULL, NULL, x.area_id, COUNT(*) FROM ("
+            "SELECT 'wijk' AS kind, fid, area_id FROM located WHERE ok_w = 1 "
+            "UNION SELECT 'gebied', fid, parent_id FROM located WHERE ok_g = 1 AND parent_id IS NOT NULL "
+            "UNION SELECT 'gebied', fid, area_id FROM located WHERE ok_g = 1"
+            ") x GROUP BY x.kind, x.area_id"
         )
     statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(branches)
     with connection.cursor() as cursor:

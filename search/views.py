@@ -7,7 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .querylog import log_query
-from .sitesearch import RESULT_TYPES, clean_query, search_site, search_words
+from .sitesearch import RESULT_TYPES, clean_query, fill_results, search_site, search_words
 from .suggest import suggestions
 
 PER_PAGE = 10
@@ -31,6 +31,7 @@ def search(request):
             page_obj = paginator.page(request.GET.get("page") or 1)
         except (PageNotAnInteger, EmptyPage):
             page_obj = paginator.page(1)
+        fill_results(page_obj.object_list, query, request)
         if not request.GET.get("page") or request.GET.get("page") == "1":
             log_query(query, sum(counts.values()), source="site")
         context.update(
