@@ -190,6 +190,7 @@ class SetResult:
     total: int = 0
     rows: list = field(default_factory=list)  # Row, in the requested order
     facets: dict = field(default_factory=dict)
+    counts: tuple = ()  # (term counts, area counts) as read, for caching
 
 
 def docs_cte(match):
@@ -227,7 +228,7 @@ def docs_cte(match):
     return sql, match.rank_params + place_params + [factor] + match.from_params + match.where_params
 
 
-def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True):
+def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, with_total=True):
     """Match, filter, count facets and return the rows [offset, offset+limit) in `order`.
 
     match: a TextMatch, or None for every public facility. order: 'relevance', 'distance' or 'name'
@@ -310,7 +311,8 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True):
         f"CAST(NULL AS uuid) AS term_id, CAST(NULL AS bigint) AS area_id, ROW_NUMBER() OVER (ORDER BY {order_by}) AS n "
         f"FROM (SELECT * FROM m WHERE {passing()} ORDER BY {order_by}{cut}) p"
     )
-    branches.append(f"SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM m WHERE {passing()}")
+    if with_total:
+        branches.append(f"SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM m WHERE {passing()}")
     if with_facets:
         cases = " ".join(f"WHEN %s THEN {passing(g)}" for g in TAXONOMY_GROUPS)
         branches.append(
@@ -356,6 +358,7 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True):
     result.rows = [row for _, row in sorted(rows, key=lambda pair: pair[0])]
     if with_facets:
         result.facets = facet_values(catalogue, query.filters, term_counts, area_counts, match, query)
+        result.counts = (term_counts, area_counts)
     return result
 
 
