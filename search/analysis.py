@@ -196,6 +196,8 @@ class Vocabulary:
         # Memoised: indexing 100,000 documents splits the same few thousand words over and over.
         key = (word, min_part)
         if key not in self._splits:
+            if len(self._splits) > 200_000:  # queries bring arbitrary words: keep the memo bounded
+                self._splits.clear()
             self._splits[key] = split_compound(word, self._known, min_part=min_part)
         return self._splits[key]
 
