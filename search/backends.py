@@ -136,6 +136,8 @@ class DatabaseFacilityBackend:
         return scored
 
     def search(self, query):
+        from socialmap.models import Facility
+
         text = (query.text or "").strip()
         parsed = self.parse(text, near=query.near) if text else None
         catalogue = sqlsearch.FacetCatalogue()
@@ -167,14 +169,20 @@ class DatabaseFacilityBackend:
             rows = found.rows
             scored = self.score_rows(rows, parsed, query.near) if parsed is not None else {}
 
-        facilities = {f.pk: f for f in public_facilities().filter(pk__in=[r.facility_id for r in rows])}
+        if query.details:
+            loaded = public_facilities()
+        else:  # e.g. site search: names and descriptions only
+            loaded = Facility.objects.filter(live=True, status=Facility.ACTIVE).select_related("organisation")
+        facilities = {f.pk: f for f in loaded.filter(pk__in=[r.facility_id for r in rows])}
         hits = []
         for row in rows:
             facility = facilities.get(row.facility_id)
             if facility is None:  # unpublished since the first query
                 continue
             hit = FacilityHit(facility=facility, score=scored.get(row.facility_id, (None, 0.0))[1])
-            if query.near:
+            if not query.details:
+                hit.distance_km = row.distance_km
+            elif query.near:
                 hit.location, hit.distance_km = nearest_location(facility, query.near)
             else:
                 hit.location = first_location(facility)

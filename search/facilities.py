@@ -35,6 +35,7 @@ class FacilityQuery:
     limit: int | None = None  # at most this many hits (total still counts all matches)
     offset: int = 0  # skip this many hits first (pagination); result.total still counts all
     facets: bool = True  # False: skip the facet counts (callers that show none)
+    details: bool = True  # False: hits carry the facility only (no terms, areas or locations loaded)
 
 
 @dataclass

@@ -169,7 +169,7 @@ def search_site(query, source_type=None):
         seen_pages.add(page.pk)
         results.append(SiteResult(_page_kind(page), page.title, "", promoted=True, text=page.search_description, page=page))
     # No facet counts: this page shows none.
-    facility_result = search_facilities(FacilityQuery(text=query, limit=MAX_FACILITIES, facets=False))
+    facility_result = search_facilities(FacilityQuery(text=query, limit=MAX_FACILITIES, facets=False, details=False))
     if facility_result.hits:
         facility_url = facility_url_maker()
         for hit in facility_result.hits:
