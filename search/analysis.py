@@ -170,6 +170,7 @@ class Vocabulary:
             s = stem(w)
             self.stem_df[s] = max(self.stem_df.get(s, 0), df)
         self._known = set(self.word_df) | set(self.stem_df)
+        self._splits = {}
         self._sorted = sorted(self.word_df)
         self._by_length = {}
         for w in self.word_df:
@@ -192,7 +193,13 @@ class Vocabulary:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def decompound(self, word, min_part=MIN_PART):
-        return split_compound(word, self._known, min_part=min_part)
+        # Memoised: indexing 100,000 documents splits the same few thousand words over and over.
+        key = (word, min_part)
+        if key not in self._splits:
+            if len(self._splits) > 200_000:  # queries bring arbitrary words: keep the memo bounded
+                self._splits.clear()
+            self._splits[key] = split_compound(word, self._known, min_part=min_part)
+        return self._splits[key]
 
     def has_prefix(self, prefix):
         """Whether a vocabulary word starts with `prefix` (and is longer than it)."""

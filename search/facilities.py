@@ -14,6 +14,7 @@ other boxes in the same group drop to zero.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
@@ -32,6 +33,9 @@ class FacilityQuery:
     radius_km: float | None = None
     sort: str = "relevance"
     limit: int | None = None  # at most this many hits (total still counts all matches)
+    offset: int = 0  # skip this many hits first (pagination); result.total still counts all
+    facets: bool = True  # False: skip the facet counts (callers that show none)
+    details: bool = True  # False: hits carry the facility only (no terms, areas or locations loaded)
 
 
 @dataclass
@@ -58,10 +62,34 @@ class FacilitySearchResult:
     total: int
     notice: str = ""  # e.g. a fallback message shown to the resident
     suggestion: str = ""  # "Did you mean ...?": the query with likely typos corrected
+    offset: int = 0  # the position of hits[0] among all matches
 
     @property
     def facilities(self):
         return [h.facility for h in self.hits]
+
+    def window(self):
+        """The hits as a sequence of `total` items of which only [offset, offset + len(hits)) is loaded,
+        for Django's Paginator: a page of a search of 100,000 facilities loads 20 of them."""
+        return HitWindow(self.hits, self.offset, self.total)
+
+
+class HitWindow(Sequence):
+    def __init__(self, hits, offset, total):
+        self.hits, self.offset, self.total = hits, offset, total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):  # Paginator asks for one page: the part that was loaded
+            start, stop, step = index.indices(self.total)
+            return self.hits[max(0, start - self.offset) : max(0, stop - self.offset) : step]
+        if index < 0:
+            index += self.total
+        if not self.offset <= index < self.offset + len(self.hits):
+            raise IndexError("this part of the results was not loaded")
+        return self.hits[index - self.offset]
 
 
 def haversine_km(lat1, lng1, lat2, lng2):
@@ -193,5 +221,7 @@ def area_facilities(facilities, group):
 def search_facilities(query, backend=None):
     """Run a facility search with the configured backend (see search.backends)."""
     from search.backends import get_facility_backend
+    from search.indexing import vocabulary_scope
 
-    return (backend or get_facility_backend()).search(query)
+    with vocabulary_scope():
+        return (backend or get_facility_backend()).search(query)

@@ -98,9 +98,32 @@ def _load_vocabulary(signature):
     return Vocabulary(dict(SearchTerm.objects.values_list("word", "doc_freq")), total_docs=signature[3])
 
 
+_scope = threading.local()
+
+
+def current_signature():
+    """vocabulary_signature(), read once per vocabulary_scope()."""
+    signature = getattr(_scope, "signature", None)
+    return signature if signature is not None else vocabulary_signature()
+
+
 def get_vocabulary():
     """The current vocabulary, cached in the process until the index changes."""
-    return _load_vocabulary(vocabulary_signature())
+    return _load_vocabulary(current_signature())
+
+
+@contextmanager
+def vocabulary_scope():
+    """Within the block, the index signature (two aggregate queries) is read once: a search asks for the
+    vocabulary, the synonyms and the place names several times."""
+    if getattr(_scope, "signature", None) is not None:
+        yield
+        return
+    _scope.signature = vocabulary_signature()
+    try:
+        yield
+    finally:
+        _scope.signature = None
 
 
 def _word_set(texts):

@@ -125,9 +125,16 @@ def _place_index(signature):
 
 
 def place_index():
-    from socialmap.models import Area, Location
+    from django.db.models import Count, Max
 
-    return _place_index((Area.objects.count(), Location.objects.exclude(city="").values("city").distinct().count()))
+    from socialmap.models import Area
+
+    from .indexing import current_signature
+
+    # Not a DISTINCT over every location's city (100,000 rows): a changed city re-indexes the facilities
+    # there, which changes the index signature; areas are a small table.
+    areas = Area.objects.aggregate(n=Count("id"), m=Max("id"))
+    return _place_index((current_signature(), areas["n"], areas["m"]))
 
 
 # -- parsing ----------------------------------------------------------------------------------------------

@@ -33,11 +33,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class SiteResult:
+    """One result. Snippets and page URLs cost work (highlighting, site lookups), so results are made
+    cheap and `fill_results` completes only the page of results that is shown."""
+
     kind: str
     title: str
     url: str
     snippet: str = ""
     promoted: bool = False
+    text: str = ""  # what the snippet is made from, highlighted when the result is shown
+    page: object = None  # a Page result whose URL and text are looked up when shown
 
 
 def clean_query(raw):
@@ -97,29 +102,31 @@ def promoted_pages(query):
     except ImportError:  # pragma: no cover
         return []
     try:
-        picks = Query.get(query).editors_picks.all()
+        picks = Query.get(query).editors_picks.select_related("page")
+        return [p.page.specific for p in picks if p.page.live]
     except Exception:  # noqa: BLE001 - an odd query string must never break the page
         return []
-    return [p.page.specific for p in picks if p.page.live]
 
 
 FALLBACK_NOTICE = _("The search engine is not available right now; these results come from a simpler search.")
 
 
 def search_pages(query, problems=None):
-    """Pages for the query; when the search backend fails, a title match, and the failure noted in problems."""
+    """Live public pages for the query, as base Page objects (their specific type is looked up for the
+    page of results shown only); when the search backend fails, a title match, and the failure noted in
+    problems."""
     from wagtail.models import Page
 
     terms = " ".join(search_words(query))
     if not terms:
         return []
     try:
-        return list(Page.objects.live().public().exclude(depth__lte=1).specific().search(terms)[:200])
+        return list(Page.objects.live().public().exclude(depth__lte=1).search(terms)[:200])
     except Exception as exc:  # noqa: BLE001 - fall back to a title match rather than a 500
         logger.warning("page search unavailable, falling back to a title match: %s", exc)
         if problems is not None:
             problems.append(exc)
-        return list(Page.objects.live().public().filter(title__icontains=terms).specific()[:200])
+        return list(Page.objects.live().public().filter(title__icontains=terms)[:200])
 
 
 def search_other_models(query, problems=None):
@@ -143,26 +150,48 @@ def search_other_models(query, problems=None):
             continue
         for item in items:
             url = item.get_absolute_url() if hasattr(item, "get_absolute_url") else ""
-            results.append(SiteResult(kind, str(item), url, highlight(getattr(item, "description", "") or "", query)))
+            results.append(SiteResult(kind, str(item), url, text=getattr(item, "description", "") or ""))
     return results
+
+
+def page_kinds():
+    """{content type id: result type} for the page models with their own result type."""
+    from django.contrib.contenttypes.models import ContentType
+
+    kinds = {}
+    for app_label, model_name, kind in TYPED_PAGE_MODELS:
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        kinds[ContentType.objects.get_for_model(model, for_concrete_model=False).pk] = kind
+    return kinds
 
 
 def search_site(query, source_type=None):
     """All results for a query, promoted first: a list of SiteResult, the counts per kind, the facility
-    suggestion, and a notice for the visitor when the search engine failed and simpler searches stood in."""
+    suggestion, and a notice for the visitor when the search engine failed and simpler searches stood in.
+
+    The results are light (no snippets, page URLs or specific pages yet): run `fill_results` on the
+    ones shown."""
+    from .suggest import facility_url_maker
+
     results, seen_pages, problems = [], set(), []
     for page in promoted_pages(query):
         seen_pages.add(page.pk)
-        results.append(SiteResult(_page_kind(page), page.title, page.url or "", highlight(page.search_description, query), True))
-    facility_result = search_facilities(FacilityQuery(text=query, limit=MAX_FACILITIES))
-    for hit in facility_result.hits:
-        f = hit.facility
-        results.append(SiteResult("facility", f.name, _facility_url(f), highlight(f.description, query)))
+        results.append(SiteResult(_page_kind(page), page.title, "", promoted=True, text=page.search_description, page=page))
+    # No facet counts: this page shows none.
+    facility_result = search_facilities(FacilityQuery(text=query, limit=MAX_FACILITIES, facets=False, details=False))
+    if facility_result.hits:
+        facility_url = facility_url_maker()
+        for hit in facility_result.hits:
+            f = hit.facility
+            results.append(SiteResult("facility", f.name, facility_url(f.slug), text=f.description))
+    kinds = page_kinds()
     for page in search_pages(query, problems):
         if page.pk in seen_pages:
             continue
-        body = page.search_description or getattr(page, "introduction", "") or ""
-        results.append(SiteResult(_page_kind(page), page.title, page.url or "", highlight(body, query)))
+        results.append(SiteResult(kinds.get(page.content_type_id, "page"), page.title, "", page=page))
     results += search_other_models(query, problems)
     counts = {}
     for r in results:
@@ -171,6 +200,27 @@ def search_site(query, source_type=None):
         results = [r for r in results if r.kind == source_type]
     notice = FALLBACK_NOTICE if problems or getattr(facility_result, "notice", "") else ""
     return results, counts, facility_result.suggestion, notice
+
+
+def fill_results(results, query, request=None):
+    """Complete the results that are shown: highlighted snippets, page URLs (site root paths read once,
+    via the request) and the text of pages (their specific versions, one query per page type)."""
+    from wagtail.models import Page
+
+    pages = [r.page for r in results if r.page is not None and not r.url]
+    specific = {}
+    if pages:
+        for page in Page.objects.filter(pk__in=[p.pk for p in pages]).specific():
+            specific[page.pk] = page
+    for result in results:
+        if result.page is not None and not result.url:
+            page = specific.get(result.page.pk, result.page)
+            result.url = page.get_url(request) or ""
+            if not result.text:
+                result.text = page.search_description or getattr(page, "introduction", "") or ""
+        if not result.snippet and result.text:
+            result.snippet = highlight(result.text, query)
+    return results
 
 
 def _facility_url(facility):

@@ -4,12 +4,17 @@
 from django.db.models import Q
 
 from .analysis import fold, words
-from .indexing import get_vocabulary
+from .indexing import get_vocabulary, vocabulary_scope
 
 MAX_SUGGESTIONS = 8
 
 
 def suggestions(prefix, limit=MAX_SUGGESTIONS):
+    with vocabulary_scope():
+        return _suggestions(prefix, limit)
+
+
+def _suggestions(prefix, limit):
     from socialmap.models import Facility
     from wagtail.models import Page
 
@@ -28,18 +33,58 @@ def suggestions(prefix, limit=MAX_SUGGESTIONS):
 
     terms = [prefix.strip()[:100]]
     last = text.split()[-1]
-    fixes = get_vocabulary().corrections(last) if len(last) >= 5 and not get_vocabulary().has_prefix(last) else []
+    vocabulary = get_vocabulary()
+    fixes = vocabulary.corrections(last) if len(last) >= 5 and not vocabulary.has_prefix(last) else []
     if fixes:
         terms.append(" ".join(text.split()[:-1] + [fixes[0]]))
+    roots = site_roots()
+    facility_url = facility_url_maker(roots)
     for term in terms:
+        # A word of the name starts with the term (PostgreSQL: the trigram index of migration 0005).
         word_start = Q(name__istartswith=term) | Q(name__icontains=" " + term)
         for name, slug in Facility.objects.filter(live=True, status="active").filter(word_start).values_list("name", "slug")[:limit]:
-            add(name, "facility", _facility_url(slug))
-        for page in Page.objects.live().public().filter(Q(title__istartswith=term) | Q(title__icontains=" " + term))[:limit]:
-            add(page.title, "page", page.url or "")
-        for syn in Synonym.objects.filter(term__istartswith=term)[:limit]:
-            add(syn.term, "term")
+            add(name, "facility", facility_url(slug))
+        if len(out) >= limit:
+            break
+        for title, url_path in (
+            Page.objects.live().public().filter(Q(title__istartswith=term) | Q(title__icontains=" " + term))
+            .values_list("title", "url_path")[:limit]
+        ):
+            add(title, "page", page_url(url_path, roots))
+        for syn in Synonym.objects.filter(term__istartswith=term).values_list("term", flat=True)[:limit]:
+            add(syn, "term")
     return out
+
+
+def site_roots():
+    from wagtail.models import Site
+
+    return [(root.root_path, root.root_url) for root in Site.get_site_root_paths()]
+
+
+def page_url(url_path, roots=None):
+    """The public URL (relative) of a page from its url_path, without loading the page or its site."""
+    for root_path, _root_url in roots if roots is not None else site_roots():
+        if url_path.startswith(root_path):
+            return "/" + url_path[len(root_path) :]
+    return ""
+
+
+def facility_url_maker(roots=None):
+    """slug -> the URL of the facility's page under the first live social map page ('' without one)."""
+    base = social_map_url(roots)
+    if base:
+        return lambda slug: f"{base}{slug}/"
+    return _facility_url
+
+
+def social_map_url(roots=None):
+    try:
+        from socialmap.models import SocialMapPage
+    except ImportError:  # pragma: no cover
+        return ""
+    page = SocialMapPage.objects.live().public().order_by("path").only("id", "url_path").first()
+    return page_url(page.url_path, roots) if page is not None else ""
 
 
 def _facility_url(slug):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from operations.pagecache import run_on_every_request
 
 from .querylog import log_query
-from .sitesearch import RESULT_TYPES, clean_query, search_site, search_words
+from .sitesearch import RESULT_TYPES, clean_query, fill_results, search_site, search_words
 from .suggest import suggestions
 
 PER_PAGE = 10
@@ -33,6 +33,7 @@ def search(request):
             page_obj = paginator.page(request.GET.get("page") or 1)
         except (PageNotAnInteger, EmptyPage):
             page_obj = paginator.page(1)
+        fill_results(page_obj.object_list, query, request)
         if not request.GET.get("page") or request.GET.get("page") == "1":
             # Counted again on every full-page cache hit of this URL, so the query log stays complete.
             run_on_every_request(request, log_query, query, sum(counts.values()), source="site")

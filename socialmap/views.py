@@ -1,6 +1,7 @@
 """Thin views for the SocialMapPage routes: parse, call the services, render."""
 
 import logging
+import math
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -78,10 +79,22 @@ def radius_options(state):
     return options
 
 
+def search_page_of_results(state, per_page):
+    """The search for one page of the list: the database hands over only that page's facilities (the
+    total and facet counts still cover all matches). A page past the end shows the last page."""
+    query = state.to_query()
+    query.limit, query.offset = per_page, (state.page - 1) * per_page
+    result = search_facilities(query)
+    if not result.hits and result.total and query.offset >= result.total:
+        query.offset = (max(1, math.ceil(result.total / per_page)) - 1) * per_page
+        result = search_facilities(query)
+    return result
+
+
 def social_map(request, page):
     state = parse_map_search(request.GET)
-    result = search_facilities(state.to_query())
-    paginator = Paginator(result.hits, page.results_per_page)
+    result = search_page_of_results(state, page.results_per_page)
+    paginator = Paginator(result.window(), page.results_per_page)
     page_obj = paginator.get_page(state.page)
     base_url = page.url
     items = []

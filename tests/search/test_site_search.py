@@ -5,6 +5,8 @@ from django.urls import reverse
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from search.models import SearchQuery
+from socialmap.models import Facility
+from wagtail.models import Page
 from search.sitesearch import highlight
 from tests.factories import make_content_page, make_home_page
 from tests.search.factories import index_all, make_facility
@@ -149,3 +151,37 @@ def test_search_engine_down_falls_back_to_the_database_with_a_notice(client, con
 
 def test_no_notice_when_the_search_works(client, content):
     assert "De zoekmachine werkt nu even niet" not in get(client, q="mantelzorg").content.decode()
+
+
+def test_facility_results_and_suggestions_link_to_the_facility_page(client, content):
+    from tests.socialmap.factories import make_social_map_page
+
+    social_map = make_social_map_page(content["home"])
+    expected = f"{social_map.url}{Facility.objects.get(name='Mantelzorgsteunpunt').slug}/"
+    results = get(client, q="mantelzorg", type="facility").context["page_obj"].object_list
+    assert [r.url for r in results if r.title == "Mantelzorgsteunpunt"] == [expected]
+    suggestions = client.get(reverse("search:suggest"), {"q": "mantel"}).json()["suggestions"]
+    assert {"label": "Mantelzorgsteunpunt", "type": "facility", "url": expected} in suggestions
+    pages = [s for s in suggestions if s["type"] == "page"]
+    assert pages and all(s["url"] == Page.objects.get(title=s["label"]).url for s in pages)
+
+
+def test_search_page_queries_do_not_grow_with_the_number_of_results(client, content):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    get(client, q="mantelzorg")
+    with CaptureQueriesContext(connection) as few:
+        get(client, q="mantelzorg")
+    for i in range(15):
+        make_content_page(content["home"], title=f"Mantelzorg nieuws {i}", slug=f"mantelzorg-{i}", search_description="Over mantelzorg.")
+        make_facility(f"Mantelzorgpunt {i}", "Voor mantelzorg en mantelzorgers.")
+    index_all()
+    from django.core.management import call_command
+
+    call_command("update_index", verbosity=0)
+    get(client, q="mantelzorg")
+    with CaptureQueriesContext(connection) as many:
+        response = get(client, q="mantelzorg")
+    assert response.context["total"] > 25
+    assert len(many) <= len(few) + 2  # a second page type at most; not a query per result
