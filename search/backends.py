@@ -50,9 +50,9 @@ class DatabaseFacilityBackend:
     # -- the text match, per database ----------------------------------------------------------------
 
     def match_any(self, conjunctions):  # pragma: no cover - overridden
-        """(from_sql, from_params, where_sql, where_params, rank_sql, rank_params) over the document
-        alias `d`: the documents in which one of the conjunctions (tuples of Terms) is present in full,
-        found through the full-text index, with the database's own rank."""
+        """The sqlsearch.TextMatch fields (from_sql, where_sql, rank_join, rank and their params) for the
+        documents in which one of the conjunctions (tuples of Terms) is present in full, found through
+        the full-text index, and the database's own rank of a document."""
         raise NotImplementedError
 
     def match_condition(self, conjunctions):  # pragma: no cover - overridden
@@ -66,10 +66,8 @@ class DatabaseFacilityBackend:
         match = self.text_match(parsed)
         if match is None:
             return []
-        sql, params = sqlsearch.docs_cte(match)
-        with connection.cursor() as cursor:
-            cursor.execute(f"WITH {sql} SELECT doc_id FROM docs ORDER BY rank DESC", params)
-            return [row[0] for row in cursor.fetchall()]
+        rows = sqlsearch.run(match, FacilityQuery(), "relevance", None, with_facets=False, with_total=False).rows
+        return [row.doc_id for row in rows]
 
     def text_match(self, parsed):
         """A sqlsearch.TextMatch for the parsed query, or None when nothing can match it."""
@@ -85,22 +83,22 @@ class DatabaseFacilityBackend:
             everything = [c for conjunctions in per_concept for c in conjunctions]
             if not everything:
                 return None
-            from_sql, from_params, where_sql, where_params, rank, rank_params = self.match_any(everything)
+            source = self.match_any(everything)
             match = sqlsearch.TextMatch(
-                from_sql=from_sql, from_params=from_params, where_sql=where_sql, where_params=where_params,
-                rank=rank, rank_params=rank_params,
+                **source,
                 conditions=[self.match_condition(c) if c else None for c in per_concept],
                 importances=[c.importance for c in parsed.concepts],
                 min_coverage=sqlsearch.importance_threshold(parsed), places=list(parsed.places),
             )
             if len([c for c in per_concept if c]) == 1:
                 # One concept can match: the any-match is that concept's own condition.
-                match.conditions = [(where_sql, where_params) if c else None for c in per_concept]
+                match.conditions = [(match.where_sql, match.where_params) if c else None for c in per_concept]
             return match if match.can_match() else None
         if parsed.places:
             return sqlsearch.TextMatch(
                 from_sql=f"{sqlsearch.DOCUMENT} d", where_sql="(" + " OR ".join(["d.place_keys LIKE %s"] * len(parsed.places)) + ")",
                 where_params=[f"%{p}%" for p in parsed.places], rank="1.0", places=list(parsed.places),
+                rank_join=f"JOIN {sqlsearch.DOCUMENT} d ON d.id = m.doc_id",
             )
         return None
 
@@ -261,11 +259,14 @@ class SQLiteFacilityBackend(DatabaseFacilityBackend):
 
     def match_any(self, conjunctions):
         weights = ", ".join(str(w) for w in self.BM25_WEIGHTS)
-        return (
-            f"{sqlsearch.DOCUMENT} d JOIN (SELECT rowid AS doc_id, -bm25({FTS_TABLE}, {weights}) AS fts_rank "
-            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) b ON b.doc_id = d.id",
-            [fts5_any(conjunctions)], "1 = 1", [], "b.fts_rank", [],
-        )
+        expression = fts5_any(conjunctions)
+        return {
+            "from_sql": f"{sqlsearch.DOCUMENT} d JOIN (SELECT rowid AS doc_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) b ON b.doc_id = d.id",
+            "from_params": [expression], "where_sql": "1 = 1", "where_params": [],
+            "rank_join": f"JOIN {sqlsearch.DOCUMENT} d ON d.id = m.doc_id JOIN (SELECT rowid AS doc_id, -bm25({FTS_TABLE}, {weights}) "
+                         f"AS fts_rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) b ON b.doc_id = d.id",
+            "rank_join_params": [expression], "rank": "b.fts_rank", "rank_params": [],
+        }
 
     def match_condition(self, conjunctions):
         return f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [fts5_any(conjunctions)]
@@ -277,11 +278,14 @@ class PostgresFacilityBackend(DatabaseFacilityBackend):
     name = "postgresql"
 
     def match_any(self, conjunctions):
-        return (
-            f"{sqlsearch.DOCUMENT} d", [], "d.tsv @@ to_tsquery('simple', %s)", [tsquery_any(conjunctions)],
-            "CAST(ts_rank_cd('{0.2, 0.4, 0.6, 1.0}', d.tsv, to_tsquery('simple', %s)) AS double precision)",
-            [tsquery_any(conjunctions)],
-        )
+        expression = tsquery_any(conjunctions)
+        return {
+            "from_sql": f"{sqlsearch.DOCUMENT} d", "from_params": [],
+            "where_sql": "d.tsv @@ to_tsquery('simple', %s)", "where_params": [expression],
+            "rank_join": f"JOIN {sqlsearch.DOCUMENT} d ON d.id = m.doc_id", "rank_join_params": [],
+            "rank": "CAST(ts_rank_cd('{0.2, 0.4, 0.6, 1.0}', d.tsv, to_tsquery('simple', %s)) AS double precision)",
+            "rank_params": [expression],
+        }
 
     def match_condition(self, conjunctions):
         return "d.tsv @@ to_tsquery('simple', %s)", [tsquery_any(conjunctions)]

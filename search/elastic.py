@@ -159,6 +159,8 @@ def build_search_body(query, size=100):
             }
         }
     body = {"query": q, "size": size, "track_total_hits": True}
+    if getattr(query, "offset", 0):
+        body["from"] = int(query.offset)  # a page of the results (search.facilities.FacilityQuery.offset)
     post = filters_except(query.filters)
     if query.near and query.radius_km:
         post.append({"geo_distance": {"distance": f"{query.radius_km}km", "location": {"lat": query.near[0], "lon": query.near[1]}}})
@@ -271,7 +273,7 @@ class ElasticsearchFacilityBackend:
             buckets = response.get("aggregations", {}).get(f"facet_{group}", {}).get("values", {}).get("buckets", [])
             facets[group] = [FacetValue(b["key"], names.get((group, b["key"]), b["key"]), b["doc_count"], b["key"] in selected) for b in buckets]
         total = response["hits"]["total"]["value"] if isinstance(response["hits"].get("total"), dict) else len(hits)
-        return FacilitySearchResult(query=query, hits=hits, facets=facets, total=total)
+        return FacilitySearchResult(query=query, hits=hits, facets=facets, total=total, offset=getattr(query, "offset", 0) or 0)
 
 
 def clusters(response):

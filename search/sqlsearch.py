@@ -51,9 +51,11 @@ class TextMatch:
     from_sql: str
     where_sql: str
     rank: str
+    rank_join: str = ""  # joins the document `d` (and what `rank` needs) onto a row alias `m` with doc_id
     from_params: list = field(default_factory=list)
     where_params: list = field(default_factory=list)
     rank_params: list = field(default_factory=list)
+    rank_join_params: list = field(default_factory=list)
     conditions: list = field(default_factory=list)  # [(sql, params) or None] per concept
     importances: list = field(default_factory=list)
     min_coverage: float = 0.0
@@ -194,38 +196,39 @@ class SetResult:
 
 
 def docs_cte(match):
-    """The `docs` CTE: matching documents that qualify, with coverage folded into the rank."""
+    """The `docs` CTE: the matching documents that qualify (doc_id, facility_id, coverage). No rank here:
+    a query like 'hulp' matches half of 100,000 documents, and only the filtered ones need one."""
     conditions = [(c, i) for c, i in zip(match.conditions, match.importances) if c is not None]
     total_importance = sum(match.importances) or 1.0
-    params = []
-    place = "1.0"
-    place_params = []
+    if len(conditions) > 1:
+        coverage = "(" + " + ".join(f"(CASE WHEN {sql} THEN %s ELSE 0.0 END)" for (sql, _), _ in conditions) + ") / %s"
+        coverage_params = [p for (sql, cparams), importance in conditions for p in cparams + [importance]] + [total_importance]
+        select = (
+            f"SELECT d.id AS doc_id, d.facility_id AS facility_id, {coverage} AS coverage "
+            f"FROM {match.from_sql} WHERE {match.where_sql}"
+        )
+        params = coverage_params + match.from_params + match.where_params + [match.min_coverage]
+        return f"docs AS (SELECT * FROM ({select}) m0 WHERE m0.coverage >= %s)", params
+    # One concept (or a place only): every document the database finds matches with the same coverage.
+    coverage = conditions[0][1] / total_importance if conditions else 1.0
+    sql = (
+        f"docs AS (SELECT d.id AS doc_id, d.facility_id AS facility_id, CAST(%s AS double precision) AS coverage "
+        f"FROM {match.from_sql} WHERE {match.where_sql})"
+    )
+    return sql, [coverage] + match.from_params + match.where_params
+
+
+def rank_sql(match):
+    """(joins onto the row alias `m`, params, expression, params): the database's relevance of a row,
+    search.ranking's coverage and place factors included."""
+    place, place_params = "1.0", []
     if match.places:
         likes = " OR ".join(["(%s || d.place_keys || %s) LIKE %s"] * len(match.places))
         place = f"(CASE WHEN {likes} THEN {ranking.PLACE_BOOST!r} ELSE 1.0 END)"
         for p in match.places:
             place_params += ["\n", "\n", f"%\n{p}\n%"]
-    if len(conditions) > 1:
-        coverage = "(" + " + ".join(f"(CASE WHEN {sql} THEN %s ELSE 0.0 END)" for (sql, _), _ in conditions) + ") / %s"
-        coverage_params = [p for (sql, cparams), importance in conditions for p in cparams + [importance]] + [total_importance]
-        select = (
-            f"SELECT d.id AS doc_id, d.facility_id AS facility_id, {match.rank} * {place} AS raw_rank, {coverage} AS coverage "
-            f"FROM {match.from_sql} WHERE {match.where_sql}"
-        )
-        params = match.rank_params + place_params + coverage_params + match.from_params + match.where_params
-        sql = (
-            "docs AS (SELECT doc_id, facility_id, raw_rank * (0.4 + 0.6 * coverage) AS rank "
-            f"FROM ({select}) m0 WHERE m0.coverage >= %s)"
-        )
-        return sql, params + [match.min_coverage]
-    # One concept (or a place only): every document the database finds matches with the same coverage.
-    coverage = conditions[0][1] / total_importance if conditions else 1.0
-    factor = 0.4 + 0.6 * coverage
-    sql = (
-        f"docs AS (SELECT d.id AS doc_id, d.facility_id AS facility_id, {match.rank} * {place} * %s AS rank "
-        f"FROM {match.from_sql} WHERE {match.where_sql})"
-    )
-    return sql, match.rank_params + place_params + [factor] + match.from_params + match.where_params
+    expression = f"{match.rank} * {place} * (0.4 + 0.6 * m.coverage)"
+    return match.rank_join, match.rank_join_params, expression, match.rank_params + place_params
 
 
 def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, with_total=True):
@@ -233,6 +236,9 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, 
 
     match: a TextMatch, or None for every public facility. order: 'relevance', 'distance' or 'name'
     (distance falls back to name without `near`). limit None: all rows.
+
+    The work grows with the filtered set, not with the matches: the rank (and, without a radius, the
+    distance) is computed only for the rows that pass every filter.
     """
     catalogue = catalogue or FacetCatalogue()
     filters = {}
@@ -242,38 +248,21 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, 
             filters[group] = condition
 
     ctes, cte_params = [], []
-    select = ["f.id AS id", "f.name AS name"]
-    joins, where = [], ["f.live = %s", "f.status = %s"]
-    where_params, select_params = [True, "active"], []
-    rank = "CAST(1.0 AS double precision)"
     if match is not None:
         sql, params = docs_cte(match)
         ctes.append(sql)
         cte_params += params
+    dist_sql, dist_params = haversine_sql(*query.near) if query.near else ("", [])
+    radius = float(query.radius_km) if query.near and query.radius_km else None
+
+    select = ["f.id AS id", "f.name AS name"]
+    select_params = []
+    joins, where, where_params = [], ["f.live = %s", "f.status = %s"], [True, "active"]
+    if match is not None:
         joins.append("JOIN docs ON docs.facility_id = f.id")
-        select.append("docs.doc_id AS doc_id")
-        rank = "docs.rank"
+        select += ["docs.doc_id AS doc_id", "docs.coverage AS coverage"]
     else:
-        select.append("CAST(NULL AS bigint) AS doc_id")
-    if query.near:
-        dist_sql, dist_params = haversine_sql(*query.near)
-        # Only the locations of matching facilities when there is text: no distance for all 100,000.
-        scope = "JOIN docs ON docs.facility_id = s.facility_id " if match is not None else ""
-        ctes.append(
-            f"dist AS (SELECT s.facility_id, MIN({dist_sql}) AS km FROM {SAL} s {scope}JOIN {LOCATION} l ON l.id = s.location_id "
-            f"WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL GROUP BY s.facility_id)"
-        )
-        cte_params += dist_params
-        joins.append("LEFT JOIN dist ON dist.facility_id = f.id")
-        select.append("dist.km AS km")
-        if match is not None:
-            rank = f"{rank} * {decay_sql('dist.km')}"
-        if query.radius_km:
-            where.append("dist.km <= %s")
-            where_params.append(float(query.radius_km))
-    else:
-        select.append("CAST(NULL AS double precision) AS km")
-    select.append(f"{rank} AS rel")
+        select += ["CAST(NULL AS bigint) AS doc_id", "CAST(1.0 AS double precision) AS coverage"]
     for group, (condition, cparams) in filters.items():
         select.append(f"(CASE WHEN {condition} THEN 1 ELSE 0 END) AS p_{group}")
         select_params += cparams
@@ -284,12 +273,54 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, 
         m_sql = f"SELECT * FROM ({m_sql}) m1 WHERE {flags} >= {len(filters) - 1}"
     elif filters and not with_facets:
         m_sql = f"SELECT * FROM ({m_sql}) m1 WHERE " + " AND ".join(f"m1.p_{g} = 1" for g in filters)
-    ctes.append(f"m AS ({m_sql})")
-    cte_params += select_params + where_params
+    if radius is not None:
+        # The radius decides what counts: distances for the rows left after the filters, then cut.
+        ctes.append(f"near_m AS ({m_sql})")
+        cte_params += select_params + where_params
+        ctes.append(
+            f"dist AS (SELECT s.facility_id, MIN({dist_sql}) AS km FROM near_m JOIN {SAL} s ON s.facility_id = near_m.id "
+            f"JOIN {LOCATION} l ON l.id = s.location_id WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL "
+            f"GROUP BY s.facility_id)"
+        )
+        cte_params += dist_params
+        ctes.append("m AS (SELECT near_m.*, dist.km AS km FROM near_m JOIN dist ON dist.facility_id = near_m.id WHERE dist.km <= %s)")
+        cte_params.append(radius)
+    else:
+        ctes.append(f"m AS (SELECT m2.*, CAST(NULL AS double precision) AS km FROM ({m_sql}) m2)")
+        cte_params += select_params + where_params
 
     def passing(skip=None):
         parts = [f"m.p_{g} = 1" for g in filters if g != skip]
         return "(" + " AND ".join(parts) + ")" if parts else "(1 = 1)"
+
+    # The rows that pass everything, with what their order needs.
+    row_select = ["m.id AS id", "m.name AS name", "m.doc_id AS doc_id"]
+    row_joins, row_join_params, row_select_params = [], [], []
+    if query.near and radius is None:
+        ctes.append(
+            f"dist AS (SELECT s.facility_id, MIN({dist_sql}) AS km FROM m JOIN {SAL} s ON s.facility_id = m.id "
+            f"JOIN {LOCATION} l ON l.id = s.location_id WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL "
+            f"AND {passing()} GROUP BY s.facility_id)"
+        )
+        cte_params += dist_params
+        row_joins.append("LEFT JOIN dist ON dist.facility_id = m.id")
+        row_select.append("dist.km AS km")
+        km = "dist.km"
+    else:
+        row_select.append("m.km AS km")
+        km = "m.km"
+    if match is not None:
+        join, join_params, expression, expression_params = rank_sql(match)
+        row_joins.append(join)
+        row_join_params += join_params
+        if query.near:
+            expression = f"{expression} * {decay_sql(km)}"
+        row_select.append(f"{expression} AS rel")
+        row_select_params += expression_params
+    else:
+        row_select.append("CAST(1.0 AS double precision) AS rel")
+    ctes.append(f"hits AS (SELECT {', '.join(row_select)} FROM m {' '.join(row_joins)} WHERE {passing()})")
+    cte_params += row_select_params + row_join_params
 
     branches, branch_params = [], []
     # The page: ordered and cut in the database, numbered so the union's order does not matter.
@@ -309,17 +340,27 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, 
     branches.append(
         "SELECT 'row' AS kind, p.id AS fid, p.doc_id AS doc_id, p.km AS km, p.rel AS rel, p.name AS name, "
         f"CAST(NULL AS uuid) AS term_id, CAST(NULL AS bigint) AS area_id, ROW_NUMBER() OVER (ORDER BY {order_by}) AS n "
-        f"FROM (SELECT * FROM m WHERE {passing()} ORDER BY {order_by}{cut}) p"
+        f"FROM (SELECT * FROM hits ORDER BY {order_by}{cut}) p"
     )
     if with_total:
-        branches.append(f"SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM m WHERE {passing()}")
+        branches.append("SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM hits")
     if with_facets:
         cases = " ".join(f"WHEN %s THEN {passing(g)}" for g in TAXONOMY_GROUPS)
-        branches.append(
-            f"SELECT 'term', NULL, NULL, NULL, NULL, NULL, ft.taxonomyterm_id, NULL, COUNT(*) FROM m "
-            f"JOIN {TERMS} ft ON ft.facility_id = m.id JOIN {TAXONOMY_TERM} t ON t.id = ft.taxonomyterm_id "
-            f"WHERE CASE t.taxonomy {cases} ELSE (1 = 0) END GROUP BY ft.taxonomyterm_id"
-        )
+        if connection.vendor == "postgresql":
+            # PostgreSQL cannot estimate the size of m and would hash all 500,000 term links; per row of m
+            # an index lookup of its few links is what a filtered search needs (OFFSET 0 keeps it lateral).
+            links = f"LATERAL (SELECT taxonomyterm_id FROM {TERMS} x WHERE x.facility_id = m.id OFFSET 0) ft"
+            branches.append(
+                f"SELECT 'term', NULL, NULL, NULL, NULL, NULL, ft.taxonomyterm_id, NULL, COUNT(*) FROM m CROSS JOIN {links} "
+                f"JOIN {TAXONOMY_TERM} t ON t.id = ft.taxonomyterm_id "
+                f"WHERE CASE t.taxonomy {cases} ELSE (1 = 0) END GROUP BY ft.taxonomyterm_id"
+            )
+        else:
+            branches.append(
+                f"SELECT 'term', NULL, NULL, NULL, NULL, NULL, ft.taxonomyterm_id, NULL, COUNT(*) FROM m "
+                f"JOIN {TERMS} ft ON ft.facility_id = m.id JOIN {TAXONOMY_TERM} t ON t.id = ft.taxonomyterm_id "
+                f"WHERE CASE t.taxonomy {cases} ELSE (1 = 0) END GROUP BY ft.taxonomyterm_id"
+            )
         branch_params += list(TAXONOMY_GROUPS)
         # Areas: (facility, area) pairs along the relations group_filter_q follows, deduplicated once:
         # wijk = a location's area or an area served; gebied = the parent of those, or a gebied served.
@@ -346,9 +387,9 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, 
 
     result = SetResult()
     rows, term_counts, area_counts = [], {}, {"wijk": {}, "gebied": {}}
-    for kind, fid, doc_id, km, rank_value, name, term_id, area_id, n in records:
+    for kind, fid, doc_id, km_value, rank_value, name, term_id, area_id, n in records:
         if kind == "row":
-            rows.append((n, Row(as_uuid(fid), doc_id, km, float(rank_value or 0.0), name)))
+            rows.append((n, Row(as_uuid(fid), doc_id, km_value, float(rank_value or 0.0), name)))
         elif kind == "total":
             result.total = int(n)
         elif kind == "term":

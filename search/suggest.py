@@ -42,7 +42,9 @@ def _suggestions(prefix, limit):
     for term in terms:
         # A word of the name starts with the term (PostgreSQL: the trigram index of migration 0005).
         word_start = Q(name__istartswith=term) | Q(name__icontains=" " + term)
-        for name, slug in Facility.objects.filter(live=True, status="active").filter(word_start).values_list("name", "slug")[:limit]:
+        # No ORDER BY: sorting every match of a short prefix among 100,000 names costs more than the lookup.
+        matches = Facility.objects.filter(live=True, status="active").filter(word_start).order_by()
+        for name, slug in matches.values_list("name", "slug")[:limit]:
             add(name, "facility", facility_url(slug))
         if len(out) >= limit:
             break

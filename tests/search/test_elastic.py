@@ -52,6 +52,12 @@ def test_near_adds_distance_decay_and_distance_sort():
     assert {"geo_distance": {"distance": "10km", "location": {"lat": 52.79, "lon": 6.94}}} in body["post_filter"]["bool"]["filter"]
 
 
+def test_a_page_of_results_asks_from_its_offset():
+    body = build_search_body(FacilityQuery(text="mantelzorg", limit=20, offset=40), size=20)
+    assert body["from"] == 40 and body["size"] == 20
+    assert "from" not in build_search_body(FacilityQuery(text="mantelzorg", limit=20), size=20)
+
+
 def test_clusters_read_geotile_buckets():
     response = {"aggregations": {"clusters": {"tiles": {"buckets": [{"key": "12/2100/1340", "doc_count": 3}]}}}}
     assert clusters(response) == [("12/2100/1340", 3)]
