@@ -84,3 +84,14 @@ def reviewer():
 
 def budget_holder():
     return UserFactory(groups=["Budgethouder"])
+
+
+def make_report_due_application():
+    """A granted, advance-paid application whose report the budget holder has asked for."""
+    from initiatives import services
+
+    holder = budget_holder()
+    app = services.decide(make_application(status=Status.ADVISED), holder, Status.GRANTED, Decimal("500"), "ja")
+    services.record_payment(app, holder, "advance", Decimal("500"))
+    services.request_report(app, holder)
+    return app

@@ -13,7 +13,7 @@ from initiatives import services
 from initiatives.models import Application, Attachment, Status
 from tests.factories import UserFactory
 
-from .factories import VALID_IBAN, budget_holder, gebied, make_application, make_scheme, reviewer
+from .factories import VALID_IBAN, budget_holder, gebied, make_application, make_report_due_application, make_scheme, reviewer
 
 pytestmark = pytest.mark.django_db
 S = Status
@@ -293,10 +293,7 @@ def test_applicant_answers_a_request_for_information(client):
 
 
 def test_applicant_submits_the_report_with_a_photo(client):
-    holder = budget_holder()
-    app = services.decide(make_application(status=S.ADVISED), holder, S.GRANTED, Decimal("500"), "ja")
-    services.record_payment(app, holder, "advance", Decimal("500"))
-    services.request_report(app, holder)
+    app = make_report_due_application()
     client.force_login(app.applicant)
     item = app.budget_items.get()
     response = client.post(reverse("initiatives:report", args=[app.public_id]),
@@ -309,10 +306,7 @@ def test_applicant_submits_the_report_with_a_photo(client):
 
 def test_oversized_report_photo_is_refused_and_the_report_kept(client, settings):
     settings.INITIATIVES_MAX_UPLOAD_SIZE = 100
-    holder = budget_holder()
-    app = services.decide(make_application(status=S.ADVISED), holder, S.GRANTED, Decimal("500"), "ja")
-    services.record_payment(app, holder, "advance", Decimal("500"))
-    services.request_report(app, holder)
+    app = make_report_due_application()
     client.force_login(app.applicant)
     item = app.budget_items.get()
     response = client.post(reverse("initiatives:report", args=[app.public_id]), {

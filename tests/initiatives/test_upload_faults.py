@@ -21,24 +21,16 @@ from initiatives import services
 from initiatives.models import Attachment, PrivateStorage, Status
 from operations.storage import AtomicFileSystemStorage, StorageUnavailable
 
-from .factories import budget_holder, make_application, reviewer
+from .factories import budget_holder, make_application, make_report_due_application, reviewer
+
+from tests.storage_faults import STORAGE_ERROR_NL, DiskFillsUp
 
 pytestmark = pytest.mark.django_db
 S = Status
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 200_000
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
-STORAGE_ERROR_NL = "Uw bestand kon niet worden opgeslagen"
 
 
-class DiskFillsUp:
-    """Upload content whose first chunk fits on the disk; writing the next one fails with ENOSPC."""
-
-    def __init__(self, content):
-        self.content = content
-
-    def chunks(self, chunk_size=None):
-        yield next(iter(self.content.chunks(64 * 1024)))
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 class PrivateStorageIn(PrivateStorage):
@@ -183,10 +175,7 @@ def test_removing_an_attachment_deletes_the_row_then_the_file(client, working_st
 
 
 def test_report_photo_on_a_failing_storage_keeps_the_report_unsent_and_typed(client, failing_storage, private_dir):
-    holder = budget_holder()
-    app = services.decide(make_application(status=S.ADVISED), holder, S.GRANTED, Decimal("500"), "ja")
-    services.record_payment(app, holder, "advance", Decimal("500"))
-    services.request_report(app, holder)
+    app = make_report_due_application()
     client.force_login(app.applicant)
     item = app.budget_items.get()
     response = client.post(reverse("initiatives:report", args=[app.public_id]), {

@@ -7,7 +7,6 @@ document row and no file left behind.
 
 import errno
 import io
-import os
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,17 +18,11 @@ from wagtail.images import get_image_model
 
 from operations.storage import AtomicFileSystemStorage
 
+from tests.storage_faults import STORAGE_ERROR_NL, DiskFillsUp
+
 pytestmark = pytest.mark.django_db
-STORAGE_ERROR_NL = "Uw bestand kon niet worden opgeslagen"
 
 
-class DiskFillsUp:
-    def __init__(self, content):
-        self.content = content
-
-    def chunks(self, chunk_size=None):
-        yield next(iter(self.content.chunks(64 * 1024)))
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 class FullDiskMediaStorage(AtomicFileSystemStorage):
