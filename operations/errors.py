@@ -21,12 +21,17 @@ DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
-def is_database_unavailable(exc):
+def caused_by(exc, types):
+    """Whether the exception, or one it was raised from or during, is one of `types`."""
     while exc is not None:
-        if isinstance(exc, DATABASE_DOWN_ERRORS):
+        if isinstance(exc, types):
             return True
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+def is_database_unavailable(exc):
+    return caused_by(exc, DATABASE_DOWN_ERRORS)
 
 
 def service_unavailable(request, retry_after=RETRY_AFTER_SECONDS):

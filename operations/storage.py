@@ -25,6 +25,8 @@ from django.core.files.storage import FileSystemStorage
 from django.utils._os import safe_makedirs
 from django.utils.translation import gettext_lazy as _
 
+from .errors import caused_by
+
 logger = logging.getLogger(__name__)
 
 try:  # S3-compatible storage (django-storages + boto3) is optional outside production.
@@ -125,11 +127,7 @@ except ImportError:  # pragma: no cover
 
 
 def is_storage_failure(exc):
-    while exc is not None:
-        if isinstance(exc, StorageUnavailable):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
+    return caused_by(exc, StorageUnavailable)
 
 
 class StoredFiles:
