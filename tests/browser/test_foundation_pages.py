@@ -151,3 +151,15 @@ def test_the_footer_prints_dark_on_paper(site, browser_page):
     assert footer.evaluate(style, "backgroundColor") in {"rgba(0, 0, 0, 0)", "transparent"}
     for element in [footer.locator("h2").first, footer.locator("a").first, footer.locator("p").first]:
         assert element.evaluate(style, "color") == "rgb(0, 0, 0)"
+
+
+def test_the_error_summary_reads_top_to_bottom_on_a_phone(site, browser_page):
+    """The alert component lays out its children in a row; the summary's heading and its list of errors
+    must stand one under the other, each as wide as the box."""
+    browser_page.set_viewport_size({"width": 390, "height": 800})
+    browser_page.goto(site + FormPage.objects.get(slug="contact").url)
+    browser_page.get_by_role("button", name="Versturen").click()
+    summary = browser_page.locator("#error-summary")
+    heading, errors = summary.locator("h2").bounding_box(), summary.locator("ul").bounding_box()
+    assert errors["y"] >= heading["y"] + heading["height"]
+    assert heading["width"] > 0.6 * summary.bounding_box()["width"]
