@@ -78,6 +78,16 @@ class ThemeSettings(BaseSiteSetting):
 
     # Every page shows the logo and the footer links: fetch them with the settings (one query instead of four).
     select_related = ["logo", "contact_page", "privacy_page", "accessibility_page"]
+    # Of the footer's pages only what a link needs ({% pageurl %}: the URL path), not the 29 columns of
+    # each: on every page, the columns cost more to select and to turn into objects than the query to run.
+    linked_page_fields = ("id", "path", "depth", "url_path", "title", "content_type_id", "live")
+
+    @classmethod
+    def base_queryset(cls):
+        own = [field.attname for field in cls._meta.concrete_fields]
+        logo = [f"logo__{field.attname}" for field in cls._meta.get_field("logo").related_model._meta.concrete_fields]
+        pages = [f"{name}__{field}" for name in ("contact_page", "privacy_page", "accessibility_page") for field in cls.linked_page_fields]
+        return super().base_queryset().only(*own, *logo, *pages)
 
     panels = [
         MultiFieldPanel(

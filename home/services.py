@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
-from .restrictions import public_pages_q
+from .restrictions import public_pages_q, served_page_restrictions
 
 
 def top_level_pages(site_root, request=None):
@@ -60,19 +60,31 @@ def home_page_highlights(home_page, request=None):
     context = {"social_map_page": None, "featured_news": [], "upcoming_events": []}
     if apps.is_installed("socialmap"):
         context["social_map_page"] = social_map_page_for(home_page, request)
-    context.update(community_highlights())
+    # The view restrictions the serve-time check of the home page already loaded.
+    context.update(community_highlights(restrictions=served_page_restrictions(home_page)))
     return context
 
 
-def community_highlights(news_count=3, event_count=3):
+# What a news or event card on the home page shows: its title, URL, date and introduction. Not the body,
+# the image, the area or the location (a query with every column of three joined tables costs more to
+# build and to turn into objects than to run).
+CARD_FIELDS = ("id", "path", "depth", "url_path", "title", "content_type_id", "live")
+
+
+def community_highlights(news_count=3, event_count=3, restrictions=None):
     """News staff marked for the home page (newest first, topped up with the latest) and the next events.
 
-    One view-restrictions query shared by both listings, and the featured news and the top-up in one query."""
+    One view-restrictions query shared by both listings (none when the caller has them), and the featured
+    news and the top-up in one query."""
     from .events import upcoming_events
     from .news import NewsPage
 
-    public = public_pages_q()
+    public = public_pages_q(restrictions)
     featured = list(
-        NewsPage.objects.live().filter(public).order_by("-featured", "-date", "-first_published_at")[:news_count]
+        NewsPage.objects.live()
+        .filter(public)
+        .order_by("-featured", "-date", "-first_published_at")
+        .only(*CARD_FIELDS, "date", "introduction")[:news_count]
     )
-    return {"featured_news": featured, "upcoming_events": upcoming_events(limit=event_count, public=public)}
+    events = upcoming_events(public=public).select_related(None).only(*CARD_FIELDS, "start", "end")
+    return {"featured_news": featured, "upcoming_events": list(events[:event_count])}
