@@ -1,69 +1,19 @@
-"""Less server time per page view (issue 2: p50 <= 25 ms) without a different page: the cheaper site lookup,
-routing, view-restriction check, narrow menu/footer/home-card queries and modelcluster's __init__ shortcut
-must behave exactly as what they replace. See docs/performance.md, "Server time per page"."""
-
-import itertools
+"""Less server time per page view (issue 2: p50 <= 25 ms) without a different page: the cheaper routing,
+view-restriction check and narrow menu/footer/home-card queries must behave exactly as what they replace.
+See docs/performance.md, "Server time per page"."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
-from modelcluster.models import ClusterableModel
-from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.models import sites as wagtail_sites
+from wagtail.models import PageViewRestriction, Site
 
-from home.models import ContentPage, FormField, FormPage, HomePage, ThemeSettings
-from home.sites import get_site_for_hostname
-from tests.factories import add_page, make_content_page
+from home.models import ContentPage, ThemeSettings
+from tests.factories import make_content_page
 from tests.home.community_factories import make_event, make_event_index, make_news, make_news_index
 
 pytestmark = pytest.mark.django_db
 
 NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-
-
-def _choice(function, hostname, port):
-    try:
-        return function(hostname, port).pk
-    except Site.DoesNotExist:
-        return None
-
-
-def test_site_lookup_is_installed_in_place_of_wagtails_function():
-    assert wagtail_sites.get_site_for_hostname is get_site_for_hostname
-    assert wagtail_sites.wagtail_get_site_for_hostname is not get_site_for_hostname
-
-
-def test_site_lookup_chooses_the_same_site_as_wagtail_for_every_hostname_port_and_default(home_page):
-    """Every combination of a few sites (same host on two ports, another host, with and without a default)."""
-    other_root = add_page(Page.get_first_root_node(), HomePage(title="Tweede", slug="tweede"))
-    Site.objects.all().delete()
-    layouts = [
-        [("a.example", 80, True)],
-        [("a.example", 80, False)],
-        [("a.example", 80, True), ("b.example", 80, False)],
-        [("a.example", 80, False), ("b.example", 80, True)],
-        [("a.example", 80, False), ("a.example", 8080, False)],
-        [("a.example", 80, True), ("a.example", 8080, False), ("b.example", 80, False)],
-        [("a.example", 8080, False), ("b.example", 80, True)],
-        [("a.example", 8080, False), ("a.example", 8081, False), ("b.example", 80, True)],
-        [("b.example", 80, False), ("c.example", 443, False)],
-    ]
-    original = wagtail_sites.wagtail_get_site_for_hostname
-    for layout in layouts:
-        Site.objects.all().delete()
-        for n, (hostname, port, default) in enumerate(layout):
-            Site.objects.create(hostname=hostname, port=port, is_default_site=default,
-                                root_page=home_page if n % 2 == 0 else other_root, site_name=f"{hostname}:{port}")
-        for hostname, port in itertools.product(["a.example", "b.example", "c.example", "d.example"], [80, 443, 8080, 8081]):
-            assert _choice(get_site_for_hostname, hostname, port) == _choice(original, hostname, port), (layout, hostname, port)
-
-
-def test_site_lookup_brings_the_root_page_for_routing_without_another_query(home_page):
-    with CaptureQueriesContext(connection) as ctx:
-        site = get_site_for_hostname("testserver", 80)
-        root = site.root_page
-        assert (root.pk, root.url_path, root.live, root.depth) == (home_page.pk, home_page.url_path, True, home_page.depth)
-    assert len(ctx.captured_queries) == 1
 
 
 def test_a_deeper_page_is_routed_to_its_specific_page_with_every_field(client, home_page):
@@ -139,14 +89,3 @@ def test_home_cards_show_title_date_and_introduction_without_more_queries(client
     make_event(events, "koffie", title="Koffieochtend")
     html = client.get("/").content.decode()
     assert "Nieuw buurthuis" in html and "Het buurthuis is open." in html and "Koffieochtend" in html
-
-
-def test_page_objects_from_the_database_skip_modelclusters_field_walk_but_keep_its_kwargs_handling(home_page):
-    assert getattr(ClusterableModel.__init__, "__wrapped_by_dichtbij__", False)
-    page = ContentPage.objects.get(pk=make_content_page(home_page, title="Rij").pk)
-    assert page.title == "Rij" and not page._state.adding
-    # Child objects passed as keyword arguments still go through modelcluster.
-    form = FormPage(title="Contact", slug="contact", form_fields=[FormField(label="Naam", field_type="singleline")])
-    assert [field.label for field in form.form_fields.all()] == ["Naam"]
-    add_page(home_page, form)
-    assert [field.label for field in FormPage.objects.get(pk=form.pk).form_fields.all()] == ["Naam"]
