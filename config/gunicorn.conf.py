@@ -81,3 +81,20 @@ class JsonLogger(Logger):
 
 
 logger_class = JsonLogger
+
+
+def on_starting(server):
+    """A new release can change every page (templates, the hashed names of static files): start with an empty
+    page cache. Only the master's start, not a worker recycled after max_requests. The stored pages live
+    outside the processes (files in /dev/shm, or Redis), so a restart alone would not forget them."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+    try:
+        import django
+
+        django.setup()
+        from operations import pagecache
+
+        if pagecache.enabled():
+            pagecache.invalidate()
+    except Exception:  # noqa: BLE001 - the server must start; pages still expire after PAGE_CACHE_SECONDS
+        server.log.exception("page cache: could not clear at start")
