@@ -279,3 +279,34 @@ def test_head_requests_are_answered_from_the_cache_but_never_fill_it(page):
     assert client.get(page.url)[pagecache.HEADER] == "miss"
     head = client.head(page.url)
     assert head.status_code == 200 and head[pagecache.HEADER] == "hit"
+
+
+def test_the_file_cache_on_dev_shm_gives_every_worker_the_pages_one_worker_stored(page, settings, tmp_path):
+    import threading
+
+    settings.CACHES = {"default": LOCMEM, "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                                   "LOCATION": str(tmp_path / "pages")}}
+    settings.PAGE_CACHE_STAMP_FILE = str(tmp_path / "pages.stamp")
+    assert Client().get(page.url)[pagecache.HEADER] == "miss"
+    assert list((tmp_path / "pages").glob("*.djcache"))
+    # Another thread has its own cache object (as another process would): it reads the same files.
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(Client().get(page.url)[pagecache.HEADER]))
+    thread.start()
+    thread.join()
+    assert answers == ["hit"]
+    pagecache.invalidate()
+    assert Client().get(page.url)[pagecache.HEADER] == "miss"
+
+
+def test_gunicorn_clears_the_page_cache_when_it_starts(page, settings, tmp_path):
+    import runpy
+    from pathlib import Path
+
+    settings.PAGE_CACHE_STAMP_FILE = str(tmp_path / "pages.stamp")
+    client = Client()
+    client.get(page.url)
+    assert client.get(page.url)[pagecache.HEADER] == "hit"
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "config" / "gunicorn.conf.py"))
+    config["on_starting"](server=None)
+    assert client.get(page.url)[pagecache.HEADER] == "miss"
