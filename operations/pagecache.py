@@ -13,15 +13,16 @@ What it does:
 - Serves a stored copy to anonymous GET/HEAD requests. A request that carries a session or messages cookie
   (a logged-in editor or applicant, or anyone whose session holds something) is neither served from the
   cache nor stored, so no personal page is ever shared and no database query is needed to decide.
-- Stores only 200 responses that set no cookie, used no CSRF token (no POST form in the page), are not
-  private/no-cache/no-store, are not a preview, and vary on nothing but the cookie and encoding.
+- Stores only 200 responses that set no cookie (but the CSRF cookie), are not private/no-cache/no-store, are
+  not a preview, and vary on nothing but the cookie and encoding. A page with a POST form is stored with its
+  CSRF tokens replaced by a placeholder; each hit puts in a token of that visitor's own secret.
 - The key is the full URL (scheme, host, path, query string) plus the interface language (our language
   cookie), under a generation token. Content changes (page publish, unpublish, move, delete; snippets;
   site settings; images, documents; privacy settings) replace the generation after the transaction commits,
   which makes every stored page unreachable at once: menus and listings show on many pages.
-- The generation lives in the cache (Redis: shared by every worker and server). With the per-process local
-  memory cache it lives in the modification time of a stamp file (PAGE_CACHE_STAMP_FILE), so every worker
-  on the machine sees a publish at once. Entries also expire after PAGE_CACHE_SECONDS (PAGE_CACHE_QUERY_SECONDS
+- The generation lives in the cache (Redis: shared by every worker and server). Without Redis (pages in files
+  on /dev/shm, or in each process's memory) it lives in the modification time of a stamp file
+  (PAGE_CACHE_STAMP_FILE), so every worker on the machine sees a publish at once. Entries also expire after PAGE_CACHE_SECONDS (PAGE_CACHE_QUERY_SECONDS
   for URLs with a query string, such as searches and social-map filters): the safety net for changes that
   send no signal (bulk updates, time passing, an initiative that gets funded).
 - The Content-Security-Policy, Permissions-Policy and security headers are added by middleware outside this
