@@ -149,6 +149,15 @@ class CpuMeter:
         return parts
 
 
+def _remove_page_files():
+    """This run's page cache files on /dev/shm (each run's database, and so its folder, is new)."""
+    import shutil
+
+    pages = settings.CACHES["pages"]
+    if pages["BACKEND"].endswith("FileBasedCache"):
+        shutil.rmtree(pages["LOCATION"], ignore_errors=True)
+
+
 def run_step(host, users, seconds, applicants_file, pages, facilities, prefix, meter, user_classes=("Resident", "Applicant"),
              extra_env=None):
     """One locust run; statistics and CPU are counted from the end of the ramp (locust --reset-stats)."""
@@ -281,6 +290,7 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        _remove_page_files()
 
     from initiatives.models import Application, ApplicationEvent, Status
 
@@ -325,6 +335,7 @@ def hit_cost(args):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        _remove_page_files()
 
 
 if __name__ == "__main__":
