@@ -5,7 +5,7 @@ addresses, phone numbers, postcode with house number, long digit runs) are not l
 import re
 from datetime import timedelta
 
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
 from .analysis import fold
@@ -37,8 +37,15 @@ def log_query(query, result_count, source="site"):
     text = normalise(query)
     if not text or looks_personal(text):
         return False
-    entry, _ = SearchQuery.objects.get_or_create(query=text, week=week_of(), source=source)
-    SearchQuery.objects.filter(pk=entry.pk).update(
-        count=F("count") + 1, zero_result_count=F("zero_result_count") + (0 if result_count else 1)
-    )
+    # One statement (the cached search pages replay this on every hit): insert the week's row or count up.
+    # ON CONFLICT ... DO UPDATE is the same in PostgreSQL and SQLite (3.24+); Django's ORM has no increment
+    # in an upsert (bulk_create(update_conflicts=True) can only copy the new row's values).
+    table = connection.ops.quote_name(SearchQuery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (query, week, source, count, zero_result_count) VALUES (%s, %s, %s, 1, %s) "
+            f"ON CONFLICT (query, week, source) DO UPDATE SET count = {table}.count + 1, "
+            f"zero_result_count = {table}.zero_result_count + excluded.zero_result_count",
+            [text, week_of(), source, 0 if result_count else 1],
+        )
     return True

@@ -53,3 +53,11 @@ def test_partner_cannot_see_the_search_report(client):
 def test_editor_may_edit_synonyms():
     editor = UserFactory(groups=["Redacteur"])
     assert editor.has_perm("search.change_synonym") and editor.has_perm("search.add_synonym")
+
+
+def test_counting_a_search_is_one_statement(django_assert_num_queries):
+    log_query("dagbesteding", 2)
+    with django_assert_num_queries(1):
+        log_query("dagbesteding", 0)
+    entry = SearchQuery.objects.get(query="dagbesteding")
+    assert (entry.count, entry.zero_result_count) == (2, 1)
