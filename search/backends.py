@@ -159,9 +159,17 @@ class DatabaseFacilityBackend:
             fetch_limit = None if end is None else max(end, self.RESCORE)
             found = sqlsearch.run(match, query, order, fetch_limit, 0, catalogue, with_facets=query.facets)
             head, tail = found.rows[: self.RESCORE], found.rows[self.RESCORE :]
-            scored = self.score_rows(head + tail[: max(0, (end or len(found.rows)) - self.RESCORE)], parsed, query.near)
+            if order == "distance":
+                # By distance, search.ranking's score only orders rows at the same distance: score those
+                # (and, below, the rows shown) instead of all candidates.
+                scored = self.score_rows(tied_rows(head), parsed, query.near)
+            else:
+                scored = self.score_rows(head + tail[: max(0, (end or len(found.rows)) - self.RESCORE)], parsed, query.near)
             head.sort(key=self.sort_key(order, scored))
             rows = (head + tail)[offset:end]
+            missing = [r for r in rows if r.facility_id not in scored]
+            if missing:
+                scored.update(self.score_rows(missing, parsed, query.near))
         else:
             found = sqlsearch.run(match, query, order, query.limit, offset, catalogue, with_facets=query.facets)
             rows = found.rows
@@ -209,6 +217,14 @@ class DatabaseFacilityBackend:
             if not result.total:
                 result.notice = _("No facilities match your search. Try other or fewer words.")
         return result
+
+
+def tied_rows(rows):
+    """The rows whose distance another row has too (no distance counts as one value)."""
+    counts = {}
+    for row in rows:
+        counts[row.distance_km] = counts.get(row.distance_km, 0) + 1
+    return [row for row in rows if counts[row.distance_km] > 1]
 
 
 def sort_hits(hits, query, has_text):

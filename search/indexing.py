@@ -67,6 +67,27 @@ def facility_texts(facility):
     }
 
 
+KEY_FIELDS = ["term_keys", "location_area_keys", "served_area_keys", "points"]
+
+
+def facility_keys(facility):
+    """What the filters, facet counts and distances of search.sqlsearch read from the document (see
+    FacilitySearchDocument): the same relations search.facilities.group_filter_q follows."""
+    location_areas, points = [], []
+    for sal in facility.service_at_locations.all():
+        loc = sal.location
+        if loc.area_id is not None and loc.area_id not in location_areas:
+            location_areas.append(loc.area_id)
+        if loc.latitude is not None and loc.longitude is not None:
+            points += [repr(float(loc.latitude)), repr(float(loc.longitude))]
+    return {
+        "term_keys": " ".join(str(t.pk) for t in facility.terms.all()),
+        "location_area_keys": " ".join(str(pk) for pk in location_areas),
+        "served_area_keys": " ".join(str(a.pk) for a in facility.areas_served.all()),
+        "points": " ".join(points),
+    }
+
+
 def is_public(facility):
     from socialmap.models import Facility
 
@@ -224,7 +245,7 @@ def index_facility(facility_or_id):
     texts = facility_texts(facility)
     with transaction.atomic():
         add_to_vocabulary(texts)
-        doc = write_document(facility, analysed_fields(texts, get_vocabulary()))
+        doc = write_document(facility, {**analysed_fields(texts, get_vocabulary()), **facility_keys(facility)})
     _notify_external(facility)
     return doc
 
@@ -260,7 +281,7 @@ def index_facilities(facility_ids):
             now = timezone.now()
             updated, created = [], []
             for facility, texts in zip(facilities, all_texts):
-                fields = analysed_fields(texts, vocabulary)
+                fields = {**analysed_fields(texts, vocabulary), **facility_keys(facility)}
                 doc = existing.get(facility.pk)
                 if doc is None:
                     created.append(FacilitySearchDocument(facility=facility, **fields))
@@ -270,7 +291,7 @@ def index_facilities(facility_ids):
                     doc.updated_at = now
                     updated.append(doc)
             if updated:
-                FacilitySearchDocument.objects.bulk_update(updated, FIELDS + ["place_keys", "updated_at"], batch_size=500)
+                FacilitySearchDocument.objects.bulk_update(updated, FIELDS + ["place_keys", "updated_at"] + KEY_FIELDS, batch_size=500)
             created = FacilitySearchDocument.objects.bulk_create(created, batch_size=500)
             if is_sqlite():
                 docs = updated + created
@@ -303,7 +324,7 @@ def reindex_all(progress=None):
         if progress:
             pairs = progress(pairs, total=len(facilities))
         for facility, texts in pairs:
-            docs.append(FacilitySearchDocument(facility=facility, **analysed_fields(texts, vocabulary)))
+            docs.append(FacilitySearchDocument(facility=facility, **analysed_fields(texts, vocabulary), **facility_keys(facility)))
         FacilitySearchDocument.objects.bulk_create(docs, batch_size=1000)
         if is_sqlite():
             with connection.cursor() as cursor:
@@ -457,11 +478,39 @@ def on_location_saved(sender, instance, **kwargs):
         _schedule(instance.service_at_locations.values_list("facility_id", flat=True).distinct())
 
 
+def on_facility_relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Terms or served areas added or removed outside a facility save (the documents copy them)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        ids = [instance.pk]
+    else:  # from the term's or area's side: the facilities in pk_set (all of them on clear)
+        from socialmap.models import Facility
+
+        ids = list(pk_set) if pk_set is not None else []
+        if action == "post_clear":
+            field = "terms" if sender is Facility.terms.through else "areas_served"
+            ids = list(Facility.objects.filter(**{field: instance}).values_list("pk", flat=True))
+    for pk in ids:
+        if not _deferred_request("facilities", pk):
+            _schedule([pk])
+
+
+def on_service_at_location_changed(sender, instance, **kwargs):
+    """A facility gained or changed a location outside a facility save (its own save re-indexes too).
+    No post_delete handler: it would make Django load every row of a bulk delete; removing a location
+    goes through the facility's form, whose save re-indexes."""
+    if instance.facility_id and not _deferred_request("facilities", instance.facility_id):
+        _schedule([instance.facility_id])
+
+
 def connect_signals():
     from django.db.models.signals import post_save, pre_delete
     from wagtail.signals import published, unpublished
 
-    from socialmap.models import Facility, Location, Organisation
+    from django.db.models.signals import m2m_changed
+
+    from socialmap.models import Facility, Location, Organisation, ServiceAtLocation
 
     post_save.connect(on_facility_saved, sender=Facility, dispatch_uid="search_facility_saved")
     published.connect(on_facility_saved, sender=Facility, dispatch_uid="search_facility_published")
@@ -469,6 +518,9 @@ def connect_signals():
     pre_delete.connect(on_facility_deleted, sender=Facility, dispatch_uid="search_facility_deleted")
     post_save.connect(on_organisation_saved, sender=Organisation, dispatch_uid="search_organisation_saved")
     post_save.connect(on_location_saved, sender=Location, dispatch_uid="search_location_saved")
+    m2m_changed.connect(on_facility_relations_changed, sender=Facility.terms.through, dispatch_uid="search_facility_terms")
+    m2m_changed.connect(on_facility_relations_changed, sender=Facility.areas_served.through, dispatch_uid="search_facility_areas")
+    post_save.connect(on_service_at_location_changed, sender=ServiceAtLocation, dispatch_uid="search_sal_saved")
 
 
 def fold_place(text):

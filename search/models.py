@@ -54,6 +54,14 @@ class FacilitySearchDocument(models.Model):
     parts = models.TextField(blank=True)  # parts of compound words found in all fields (weighs less)
     places = models.TextField(blank=True)  # location names, cities, wijk/dorp and gebied names
     place_keys = models.TextField(blank=True)  # normalised area and city names, one per line (location boost)
+    # What the filters, facet counts and distances need, copied from the facility's relations so the search
+    # reads one row per match instead of joining four tables (PostgreSQL turns them into indexed arrays,
+    # migration 0006). Space-separated: taxonomy term ids; area ids of its locations; ids of the areas it
+    # serves; latitude and longitude of each located location.
+    term_keys = models.TextField(blank=True, default="")
+    location_area_keys = models.TextField(blank=True, default="")
+    served_area_keys = models.TextField(blank=True, default="")
+    points = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

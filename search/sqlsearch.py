@@ -150,6 +150,54 @@ class FacetCatalogue:
         return area_condition(children, gebieden + children)
 
 
+    def doc_condition(self, group, codes):
+        """The same filter as filter_condition, over the PostgreSQL arrays of the document alias `d`
+        (migration 0006): an overlap test on the matched row, no join."""
+        codes = [c for c in codes if c]
+        if not codes or group not in FACET_GROUPS:
+            return None
+        if group in TAXONOMY_GROUPS:
+            ids = [t.pk for t in self.terms if t.taxonomy == group and t.code in codes]
+            return ("(d.term_arr && %s::uuid[])", [ids]) if ids else ("(1 = 0)", [])
+        if group == "wijk":
+            area_ids = [a.pk for a in self.areas if a.cbs_code in codes or a.slug in codes]
+            return doc_area_condition(area_ids, area_ids)
+        gebieden = [a.pk for a in self.areas if a.slug in codes and a.kind == "gebied"]
+        children = [a.pk for a in self.areas if a.parent_id in gebieden]
+        return doc_area_condition(children, gebieden + children)
+
+
+def doc_area_condition(location_area_ids, served_area_ids):
+    """area_condition over the document's arrays."""
+    parts, params = [], []
+    if location_area_ids:
+        parts.append("d.loc_areas && %s::bigint[]")
+        params.append([int(pk) for pk in location_area_ids])
+    if served_area_ids:
+        parts.append("d.served_areas && %s::bigint[]")
+        params.append([int(pk) for pk in served_area_ids])
+    return ("(" + " OR ".join(parts) + ")", params) if parts else ("(1 = 0)", [])
+
+
+def points_distance_sql(lat, lng):
+    """The distance in km from (lat, lng) to the nearest of the document's points (`d.pts`: lat, lng, lat,
+    lng, ...), by the same formula as haversine_sql; NULL without points. One point (most facilities) is
+    plain arithmetic on the row; several take a small subquery."""
+
+    def hav(lat_sql, lng_sql):
+        return (
+            f"2 * {EARTH_RADIUS_KM!r} * ASIN(SQRT(POWER(SIN(RADIANS({lat_sql} - %s) / 2), 2) + "
+            f"COS(RADIANS(%s)) * COS(RADIANS({lat_sql})) * POWER(SIN(RADIANS({lng_sql} - %s) / 2), 2)))"
+        )
+
+    sql = (
+        f"(CASE WHEN cardinality(d.pts) = 2 THEN {hav('d.pts[1]', 'd.pts[2]')} "
+        f"WHEN cardinality(d.pts) > 2 THEN (SELECT MIN({hav('d.pts[2 * g.i - 1]', 'd.pts[2 * g.i]')}) "
+        f"FROM generate_series(1, cardinality(d.pts) / 2) AS g(i)) END)"
+    )
+    return sql, [lat, lat, lng] * 2
+
+
 def in_subquery(column, select_where, values):
     """`column IN (select_where IN (values))`, or a false condition when there are no values."""
     if not values:
@@ -241,19 +289,28 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, 
     distance) is computed only for the rows that pass every filter.
     """
     catalogue = catalogue or FacetCatalogue()
+    # PostgreSQL with a text match: everything the filters, facets and distances need is on the matched
+    # document rows (migration 0006), so no join with facilities, terms, locations or areas.
+    on_documents = match is not None and connection.vendor == "postgresql"
     filters = {}
     for group, codes in (query.filters or {}).items():
-        condition = catalogue.filter_condition(group, codes)
+        if on_documents:
+            condition = catalogue.doc_condition(group, codes)
+        else:
+            condition = catalogue.filter_condition(group, codes)
         if condition is not None:
             filters[group] = condition
 
     ctes, cte_params = [], []
+    radius = float(query.radius_km) if query.near and query.radius_km else None
+    if on_documents:
+        return _finish(match, query, order, limit, offset, catalogue, with_facets, with_total, filters,
+                       *documents_cte(match, query, filters, radius, with_facets), ctes, cte_params)
     if match is not None:
         sql, params = docs_cte(match)
         ctes.append(sql)
         cte_params += params
     dist_sql, dist_params = haversine_sql(*query.near) if query.near else ("", [])
-    radius = float(query.radius_km) if query.near and query.radius_km else None
 
     select = ["f.id AS id", "f.name AS name"]
     select_params = []
@@ -289,14 +346,76 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, 
         ctes.append(f"m AS (SELECT m2.*, CAST(NULL AS double precision) AS km FROM ({m_sql}) m2)")
         cte_params += select_params + where_params
 
+    return _finish(match, query, order, limit, offset, catalogue, with_facets, with_total, filters, None, None,
+                   ctes, cte_params, dist_sql=dist_sql, dist_params=dist_params, radius=radius)
+
+
+def documents_cte(match, query, filters, radius, with_facets):
+    """(SQL, params) of the `m` CTE on PostgreSQL: the matching documents that qualify, with their filter
+    flags, facet keys and distance, read from the document rows the full-text index finds."""
+    conditions = [(c, i) for c, i in zip(match.conditions, match.importances) if c is not None]
+    total_importance = sum(match.importances) or 1.0
+    select, params = ["d.facility_id AS id", "d.id AS doc_id"], []
+    outer, outer_params = [], []
+    if len(conditions) > 1:
+        select.append("(" + " + ".join(f"(CASE WHEN {sql} THEN %s ELSE 0.0 END)" for (sql, _), _ in conditions) + ") / %s AS coverage")
+        params += [p for (sql, cparams), importance in conditions for p in cparams + [importance]] + [total_importance]
+        outer.append("m0.coverage >= %s")
+        outer_params.append(match.min_coverage)
+    else:
+        select.append("CAST(%s AS double precision) AS coverage")
+        params.append(conditions[0][1] / total_importance if conditions else 1.0)
+    select += ["d.term_arr AS term_arr", "d.loc_areas AS loc_areas", "d.served_areas AS served_areas"]
+    for group, (condition, cparams) in filters.items():
+        select.append(f"(CASE WHEN {condition} THEN 1 ELSE 0 END) AS p_{group}")
+        params += cparams
+    if query.near:
+        km, km_params = points_distance_sql(*query.near)
+        select.append(f"{km} AS km")
+        params += km_params
+    else:
+        select.append("CAST(NULL AS double precision) AS km")
+    where, where_params = [match.where_sql], list(match.where_params)
+    # The filters also in the inner WHERE when they decide alone (lets the planner combine GIN indexes).
+    if filters and not with_facets:
+        for condition, cparams in filters.values():
+            where.append(condition)
+            where_params += cparams
+    elif len(filters) == 2:
+        (a, a_params), (b, b_params) = filters.values()
+        where.append(f"({a} OR {b})")
+        where_params += a_params + b_params
+    if len(filters) > 1 and with_facets:
+        outer.append(" + ".join(f"m0.p_{g}" for g in filters) + f" >= {len(filters) - 1}")
+    elif filters and not with_facets:
+        outer += [f"m0.p_{g} = 1" for g in filters]
+    if radius is not None:
+        outer.append("m0.km <= %s")
+        outer_params.append(radius)
+    inner = f"SELECT {', '.join(select)} FROM {match.from_sql} WHERE {' AND '.join(where)}"
+    sql = f"m AS (SELECT * FROM ({inner}) m0 WHERE {' AND '.join(outer) or '1 = 1'})"
+    return sql, params + match.from_params + where_params + outer_params
+
+
+def _finish(match, query, order, limit, offset, catalogue, with_facets, with_total, filters, m_cte, m_params,
+            ctes, cte_params, dist_sql="", dist_params=(), radius=None):
+    """run() from the `m` CTE on: the ordered rows, the total and the facet counts."""
+    on_documents = m_cte is not None
+    if on_documents:
+        ctes.append(m_cte)
+        cte_params += m_params
+    dist_params = list(dist_params)
+
     def passing(skip=None):
         parts = [f"m.p_{g} = 1" for g in filters if g != skip]
         return "(" + " AND ".join(parts) + ")" if parts else "(1 = 1)"
 
     # The rows that pass everything, with what their order needs.
-    row_select = ["m.id AS id", "m.name AS name", "m.doc_id AS doc_id"]
+    row_select = ["m.id AS id", "f.name AS name" if on_documents else "m.name AS name", "m.doc_id AS doc_id"]
     row_joins, row_join_params, row_select_params = [], [], []
-    if query.near and radius is None:
+    if on_documents:
+        row_joins.append(f"JOIN {qn(FACILITY)} f ON f.id = m.id")
+    if query.near and radius is None and not on_documents:
         ctes.append(
             f"dist AS (SELECT s.facility_id, MIN({dist_sql}) AS km FROM m JOIN {SAL} s ON s.facility_id = m.id "
             f"JOIN {LOCATION} l ON l.id = s.location_id WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL "
@@ -346,7 +465,14 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, 
         branches.append("SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) FROM hits")
     if with_facets:
         cases = " ".join(f"WHEN %s THEN {passing(g)}" for g in TAXONOMY_GROUPS)
-        if connection.vendor == "postgresql":
+        if on_documents:
+            branches.append(
+                # unnest() in the select list: one pass over m, then one hash join with the (small) term table.
+                f"SELECT 'term', NULL, NULL, NULL, NULL, NULL, ft.term_id, NULL, COUNT(*) FROM "
+                f"(SELECT unnest(m.term_arr) AS term_id, m.* FROM m) ft JOIN {TAXONOMY_TERM} t ON t.id = ft.term_id "
+                f"WHERE CASE t.taxonomy {cases.replace('m.p_', 'ft.p_')} ELSE (1 = 0) END GROUP BY ft.term_id"
+            )
+        elif connection.vendor == "postgresql":
             # PostgreSQL cannot estimate the size of m and would hash all 500,000 term links; per row of m
             # an index lookup of its few links is what a filtered search needs (OFFSET 0 keeps it lateral).
             links = f"LATERAL (SELECT taxonomyterm_id FROM {TERMS} x WHERE x.facility_id = m.id OFFSET 0) ft"
@@ -365,14 +491,22 @@ def run(match, query, order, limit, offset=0, catalogue=None, with_facets=True, 
         # Areas: (facility, area) pairs along the relations group_filter_q follows, deduplicated once:
         # wijk = a location's area or an area served; gebied = the parent of those, or a gebied served.
         wijk, gebied = passing("wijk"), passing("gebied")
-        ctes.append(
-            f"located AS (SELECT m.id AS fid, l.area_id AS area_id, a.parent_id AS parent_id, "
-            f"CASE WHEN {wijk} THEN 1 ELSE 0 END AS ok_w, CASE WHEN {gebied} THEN 1 ELSE 0 END AS ok_g "
-            f"FROM m JOIN {SAL} s ON s.facility_id = m.id JOIN {LOCATION} l ON l.id = s.location_id "
-            f"JOIN {AREA} a ON a.id = l.area_id WHERE {wijk} OR {gebied} "
-            f"UNION ALL SELECT m.id, a.id, a.parent_id, CASE WHEN {wijk} THEN 1 ELSE 0 END, CASE WHEN {gebied} THEN 1 ELSE 0 END "
-            f"FROM m JOIN {AREAS_SERVED} fa ON fa.facility_id = m.id JOIN {AREA} a ON a.id = fa.area_id WHERE {wijk} OR {gebied})"
-        )
+        if on_documents:
+            ctes.append(
+                f"located AS (SELECT x.fid AS fid, a.id AS area_id, a.parent_id AS parent_id, x.ok_w, x.ok_g FROM "
+                f"(SELECT m.id AS fid, unnest(m.loc_areas || m.served_areas) AS area_id, "
+                f"CASE WHEN {wijk} THEN 1 ELSE 0 END AS ok_w, CASE WHEN {gebied} THEN 1 ELSE 0 END AS ok_g "
+                f"FROM m WHERE {wijk} OR {gebied}) x JOIN {AREA} a ON a.id = x.area_id)"
+            )
+        else:
+            ctes.append(
+                f"located AS (SELECT m.id AS fid, l.area_id AS area_id, a.parent_id AS parent_id, "
+                f"CASE WHEN {wijk} THEN 1 ELSE 0 END AS ok_w, CASE WHEN {gebied} THEN 1 ELSE 0 END AS ok_g "
+                f"FROM m JOIN {SAL} s ON s.facility_id = m.id JOIN {LOCATION} l ON l.id = s.location_id "
+                f"JOIN {AREA} a ON a.id = l.area_id WHERE {wijk} OR {gebied} "
+                f"UNION ALL SELECT m.id, a.id, a.parent_id, CASE WHEN {wijk} THEN 1 ELSE 0 END, CASE WHEN {gebied} THEN 1 ELSE 0 END "
+                f"FROM m JOIN {AREAS_SERVED} fa ON fa.facility_id = m.id JOIN {AREA} a ON a.id = fa.area_id WHERE {wijk} OR {gebied})"
+            )
         branches.append(
             "SELECT x.kind, NULL, NULL, NULL, NULL, NULL, NULL, x.area_id, COUNT(*) FROM ("
             "SELECT 'wijk' AS kind, fid, area_id FROM located WHERE ok_w = 1 "
