@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -40,16 +41,37 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cast, Cos, Floor, Greatest, Least, Ln, Power, Radians, Sin, Sqrt
 
 from search.facilities import EARTH_RADIUS_KM, apply_filters
 
-from .clustering import CELL_PX, DEFAULT_MAX_FEATURES, MAX_LAT, TILE_SIZE, Cell, Point, clamp_zoom, cluster_feature, point_feature
+from .clustering import (
+    CELL_PX,
+    DEFAULT_MAX_FEATURES,
+    MAX_LAT,
+    MAX_ZOOM,
+    TILE_SIZE,
+    Cell,
+    Point,
+    clamp_zoom,
+    cluster_feature,
+    point_feature,
+    to_pixels,
+)
 
 # A first grid with more non-empty cells than this (a zoomed-in map without a viewport) is not fetched;
 # the grid is coarsened in the database first. Any grid with this many cells is coarsened anyway, since
 # DEFAULT_MAX_FEATURES is far lower, so the result is the same.
 MAX_CELL_ROWS = 5000
+
+# Facility.map_x/map_y: the map position in whole Web Mercator pixels at PIXEL_ZOOM (the deepest zoom),
+# WORLD_PX pixels around the world (2**30: fits a 32-bit integer). A grid cell of `cell_px` pixels at
+# `zoom` is then map_x // (cell_px * 2**(PIXEL_ZOOM - zoom)): the same cell as clustering.to_pixels gives
+# (scaling by a power of two is exact in floating point, and floor(floor(a) / d) == floor(a / d) for a
+# whole d), computed on an indexed integer column instead of a logarithm per row.
+PIXEL_ZOOM = MAX_ZOOM
+WORLD_PX = TILE_SIZE * 2**PIXEL_ZOOM
 
 
 @dataclass(frozen=True)
@@ -61,11 +83,13 @@ class PositionFields:
     facility_id: str
     name: str
     slug: str
+    x: str = ""  # whole pixels at PIXEL_ZOOM (Facility.map_x/map_y), when the rows have them
+    y: str = ""
 
 
 # Facility rows: the stored position of the first location (no join). ServiceAtLocation rows: any location
 # of the facility (for "near", where the nearest one counts).
-ON_FACILITY = PositionFields("map_latitude", "map_longitude", "id", "name", "slug")
+ON_FACILITY = PositionFields("map_latitude", "map_longitude", "id", "name", "slug", "map_x", "map_y")
 ON_LOCATION = PositionFields("location__latitude", "location__longitude", "facility_id", "facility__name", "facility__slug")
 
 
@@ -85,17 +109,44 @@ def distance_km(near, lat=ON_LOCATION.lat, lng=ON_LOCATION.lng):
     return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Sqrt(a), Value(1.0), output_field=FloatField()))
 
 
-def map_positions(filters=None, near=None, radius_km=None):
+def text_restriction(text, near=None):
+    """The facilities a search text matches, as SQL for `pk__in` (the search's own matching, see
+    search.sqlsearch.docs_cte), or None when the facility search backend is not the database's (its hits
+    are clustered in Python then: see views.map_geojson). EMPTY when nothing can match the text."""
+    from search.backends import DatabaseFacilityBackend, get_facility_backend
+    from search.indexing import vocabulary_scope
+    from search.sqlsearch import docs_cte
+
+    backend = get_facility_backend()
+    if not isinstance(backend, DatabaseFacilityBackend):
+        return None
+    with vocabulary_scope():
+        match = backend.text_match(backend.parse(text.strip(), near=near))
+    if match is None:
+        return EMPTY
+    sql, params = docs_cte(match)
+    return RawSQL(f"WITH {sql} SELECT docs.facility_id FROM docs", params)
+
+
+EMPTY = object()
+
+
+def map_positions(filters=None, near=None, radius_km=None, text=None):
     """The rows to cluster, one per matching facility that has a map position: the location the list
     shows for it. Returns (rows, fields, facilities): the rows, where their positions are (PositionFields),
-    and the matching facilities (the radius applied) for counting."""
+    and the matching facilities (the radius applied) for counting. `text`: a text_restriction()."""
     from .models import ServiceAtLocation
 
     facilities = public_facilities_matching(filters)
+    if text is EMPTY:
+        facilities = facilities.none()
+    elif text is not None:
+        facilities = facilities.filter(pk__in=text)
     if near is None:
         # The first location by sort order, stored on the facility (refresh_map_positions); empty when that
-        # location has no position, even when a later one has: the list shows the first one too.
-        rows = facilities.filter(map_latitude__isnull=False, map_longitude__isnull=False)
+        # location has no position, even when a later one has: the list shows the first one too. map_x is
+        # set exactly when both are (and is what the partial index socialmap_facility_mappx covers).
+        rows = facilities.filter(map_x__isnull=False)
         return rows, ON_FACILITY, facilities
     positioned = Q(location__latitude__isnull=False, location__longitude__isnull=False)
     links = ServiceAtLocation.objects.filter(facility__in=facilities.values("pk"))
@@ -116,6 +167,15 @@ def in_bbox(rows, fields, bbox):
     if bbox is None:
         return rows
     min_lng, min_lat, max_lng, max_lat = bbox
+    if fields.x:
+        # The indexed pixel range first (a pixel wider each side against rounding), then the exact box
+        # on the positions the index carries along.
+        x0, y1 = to_pixels(min_lat, min_lng, PIXEL_ZOOM)
+        x1, y0 = to_pixels(max_lat, max_lng, PIXEL_ZOOM)
+        rows = rows.filter(**{
+            f"{fields.x}__gte": math.floor(x0) - 1, f"{fields.x}__lte": math.floor(x1) + 1,
+            f"{fields.y}__gte": math.floor(y0) - 1, f"{fields.y}__lte": math.floor(y1) + 1,
+        })
     return rows.filter(**{
         f"{fields.lat}__gte": min_lat, f"{fields.lat}__lte": max_lat,
         f"{fields.lng}__gte": min_lng, f"{fields.lng}__lte": max_lng,
@@ -125,6 +185,14 @@ def in_bbox(rows, fields, bbox):
 def cell_expressions(zoom, cell_px, fields=ON_FACILITY):
     """The grid cell (column, row) of a position: Web Mercator pixels at `zoom` divided by the cell size,
     the same arithmetic as clustering.to_pixels."""
+    if fields.x and isinstance(cell_px, int):
+        # Whole pixels at PIXEL_ZOOM: an integer division (both databases divide integers as integers,
+        # rounding toward zero; the pixels are never negative).
+        divisor = cell_px * 2 ** (PIXEL_ZOOM - zoom)
+        return (
+            ExpressionWrapper(F(fields.x) / Value(divisor), output_field=IntegerField()),
+            ExpressionWrapper(F(fields.y) / Value(divisor), output_field=IntegerField()),
+        )
     scale = float(TILE_SIZE * 2**zoom)
     x = (F(fields.lng) + Value(180.0)) / Value(360.0) * Value(scale)
     lat = Greatest(Least(F(fields.lat), Value(MAX_LAT), output_field=FloatField()), Value(-MAX_LAT), output_field=FloatField())
@@ -231,11 +299,12 @@ def features_count(features):
     return sum(f["properties"].get("count", 1) for f in features)
 
 
-def map_features(filters, near, radius_km, zoom, bbox, facility_url):
-    """(features, total, mapped) for a search without text: the GeoJSON endpoint's work, in the database.
-    total counts every matching facility, mapped those the features show (inside the viewport): counting
-    the mapped ones outside it would cost another pass over all of them."""
-    rows, fields, facilities = map_positions(filters, near=near, radius_km=radius_km)
+def map_features(filters, near, radius_km, zoom, bbox, facility_url, text=None):
+    """(features, total, mapped): the GeoJSON endpoint's work, in the database. `text`: a
+    text_restriction() for a search with text. total counts every matching facility, mapped those the
+    features show (inside the viewport): counting the mapped ones outside it would cost another pass over
+    all of them."""
+    rows, fields, facilities = map_positions(filters, near=near, radius_km=radius_km, text=text)
     features = cluster_in_database(rows, fields, zoom, bbox, facility_url)
     return features, facilities.count(), features_count(features)
 
@@ -256,10 +325,25 @@ def refresh_map_positions(facilities=None):
         queryset = Facility.objects.filter(pk__in=facilities.values("pk"))
     else:
         queryset = Facility.objects.filter(pk__in=list(facilities))
-    return queryset.update(
+    updated = queryset.update(
         map_latitude=Subquery(first.values("location__latitude")[:1]),
         map_longitude=Subquery(first.values("location__longitude")[:1]),
     )
+    map_x, map_y = pixel_expressions("map_latitude", "map_longitude")
+    queryset.update(map_x=map_x, map_y=map_y)
+    return updated
+
+
+def pixel_expressions(lat, lng):
+    """Facility.map_x/map_y from a latitude and longitude field: clustering.to_pixels at PIXEL_ZOOM,
+    rounded down (NULL when the position is)."""
+    scale = float(WORLD_PX)
+    lng_value = Greatest(Least(F(lng), Value(180.0), output_field=FloatField()), Value(-180.0), output_field=FloatField())
+    x = (lng_value + Value(180.0)) / Value(360.0) * Value(scale)
+    lat_value = Greatest(Least(F(lat), Value(MAX_LAT), output_field=FloatField()), Value(-MAX_LAT), output_field=FloatField())
+    sin = Sin(Radians(lat_value))
+    y = (Value(0.5) - Ln((Value(1.0) + sin) / (Value(1.0) - sin)) / Value(4 * math.pi)) * Value(scale)
+    return Cast(Floor(x), IntegerField()), Cast(Floor(y), IntegerField())
 
 
 def on_link_changed(sender, instance, raw=False, **kwargs):

@@ -284,6 +284,10 @@ class Facility(SnippetBase):
     # (signals and refresh_map_positions) so the map can cluster 100,000 facilities without joining.
     map_latitude = models.FloatField(null=True, blank=True, editable=False)
     map_longitude = models.FloatField(null=True, blank=True, editable=False)
+    # The same position as whole Web Mercator pixels at zoom 22 (socialmap.mapdata.WORLD_PX wide), so a
+    # map grid cell at any zoom is an integer division of an indexed column (see socialmap.mapdata).
+    map_x = models.IntegerField(null=True, blank=True, editable=False)
+    map_y = models.IntegerField(null=True, blank=True, editable=False)
 
     base_form_class = FacilityAdminForm
 
@@ -324,7 +328,15 @@ class Facility(SnippetBase):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         ordering = ["name"]
-        indexes = [models.Index(fields=["map_latitude", "map_longitude"], name="socialmap_facility_mappos")]
+        indexes = [
+            models.Index(fields=["map_latitude", "map_longitude"], name="socialmap_facility_mappos"),
+            # The map's viewport and grid without filters: an index-only scan of the published, placed
+            # facilities (INCLUDE is PostgreSQL's; SQLite gets the partial index without it).
+            models.Index(
+                fields=["map_x", "map_y"], include=["map_latitude", "map_longitude", "id"], name="socialmap_facility_mappx",
+                condition=models.Q(live=True, status="active", map_x__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return self.name
