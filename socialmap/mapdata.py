@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -40,6 +41,7 @@ from django.db.models import (
     Sum,
     TextField,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cast, Cos, Floor, Greatest, Least, Ln, Power, Radians, Sin, Sqrt
@@ -336,14 +338,15 @@ def refresh_map_positions(facilities=None):
 
 def pixel_expressions(lat, lng):
     """Facility.map_x/map_y from a latitude and longitude field: clustering.to_pixels at PIXEL_ZOOM,
-    rounded down (NULL when the position is)."""
+    rounded down (both NULL unless both fields are set)."""
     scale = float(WORLD_PX)
     lng_value = Greatest(Least(F(lng), Value(180.0), output_field=FloatField()), Value(-180.0), output_field=FloatField())
     x = (lng_value + Value(180.0)) / Value(360.0) * Value(scale)
     lat_value = Greatest(Least(F(lat), Value(MAX_LAT), output_field=FloatField()), Value(-MAX_LAT), output_field=FloatField())
     sin = Sin(Radians(lat_value))
     y = (Value(0.5) - Ln((Value(1.0) + sin) / (Value(1.0) - sin)) / Value(4 * math.pi)) * Value(scale)
-    return Cast(Floor(x), IntegerField()), Cast(Floor(y), IntegerField())
+    placed = Q(**{f"{lat}__isnull": False, f"{lng}__isnull": False})
+    return tuple(Case(When(placed, then=Cast(Floor(v), IntegerField())), default=None, output_field=IntegerField()) for v in (x, y))
 
 
 def on_link_changed(sender, instance, raw=False, **kwargs):

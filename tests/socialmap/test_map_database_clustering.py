@@ -142,3 +142,91 @@ def test_the_bench_generator_stores_map_positions():
     generate(5, prefix="kaart")
     made = Facility.objects.filter(slug__startswith="kaart-")
     assert made.count() == 5 and not made.filter(map_latitude__isnull=True).exists()
+
+
+# -- The stored pixels (Facility.map_x/map_y) and text searches -------------------------------------------
+
+
+def stored_pixels(facility):
+    from socialmap.models import Facility
+
+    return Facility.objects.filter(pk=facility.pk).values_list("map_x", "map_y").get()
+
+
+def expected_pixels(lat, lng):
+    import math
+
+    from socialmap.clustering import to_pixels
+
+    x, y = to_pixels(lat, lng, 22)
+    return math.floor(x), math.floor(y)
+
+
+def test_the_stored_pixels_are_the_first_location_in_zoom_22_pixels_and_follow_it():
+    first, second = LocationFactory(latitude=52.7812345, longitude=6.8923456), LocationFactory(latitude=52.90, longitude=7.05)
+    facility = FacilityFactory(slug="pixels", locations=[first, second])
+    assert stored_pixels(facility) == expected_pixels(52.7812345, 6.8923456)
+    first.latitude, first.longitude = 52.70, 6.80
+    first.save()
+    assert stored_pixels(facility) == expected_pixels(52.70, 6.80)
+    first.latitude = None
+    first.save()  # the first location without a position: not on the map (as the list)
+    assert stored_pixels(facility) == (None, None)
+    from socialmap.models import ServiceAtLocation
+
+    ServiceAtLocation.objects.filter(facility=facility, location=first).delete()
+    assert stored_pixels(facility) == expected_pixels(52.90, 7.05)
+
+
+def test_imports_and_the_bench_generator_store_the_pixels():
+    import io
+    import json
+    from pathlib import Path
+
+    from socialmap import csvio, hsds
+    from socialmap.benchdata import generate
+    from socialmap.models import Facility
+
+    records = json.loads((Path(__file__).resolve().parent / "data" / "hsds_small.json").read_text(encoding="utf-8"))
+    assert hsds.import_services(records).ok
+    row = {c: "" for c in csvio.COLUMNS}
+    row.update(name="Repair Café", organisation_name="Stichting Repair", description="Samen repareren.", location_names="Wijkcentrum",
+               location_addresses="Statenweg 1", location_postal_codes="7824 AB", location_cities="Emmen",
+               location_latitudes="52.777", location_longitudes="6.925")
+    handle = io.StringIO()
+    import csv
+
+    writer = csv.DictWriter(handle, fieldnames=csvio.COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(row)
+    assert csvio.import_csv(handle.getvalue()).ok
+    generate(3, prefix="pixels")
+    placed = Facility.objects.filter(map_latitude__isnull=False)
+    assert placed.count() >= 5 and placed.filter(slug__startswith="pixels-").count() == 3
+    for lat, lng, x, y in placed.values_list("map_latitude", "map_longitude", "map_x", "map_y"):
+        assert (x, y) == expected_pixels(lat, lng)
+    assert (Facility.objects.get(name="Repair Café").map_x, Facility.objects.get(name="Repair Café").map_y) == expected_pixels(52.777, 6.925)
+    assert not Facility.objects.filter(map_latitude__isnull=True, map_x__isnull=False).exists()
+
+
+TEXT_CASES = [
+    ("gebouw", {}, None, None),
+    ("voorziening", {"levensdomein": ["wonen"]}, None, None),
+    ("voorziening", {}, (52.78, 6.89), 5),
+    ("voorziening", {"levensdomein": ["vervoer"]}, (52.80, 6.95), None),
+    ("xyzzyplugh", {}, None, None),
+]
+
+
+@pytest.mark.parametrize("text,filters,near,radius", TEXT_CASES)
+def test_database_clustering_of_a_text_search_matches_clustering_its_hits(facilities, text, filters, near, radius):
+    from socialmap.mapdata import text_restriction
+
+    query = FacilityQuery(text=text, filters=filters, near=near, radius_km=radius, sort="distance" if near else "relevance")
+    for zoom, bbox in [(9, None), (12, (6.8, 52.72, 6.98, 52.84)), (22, None)]:
+        expected, total, mapped = python_features(query, zoom, bbox)
+        features, db_total, db_mapped = map_features(filters, near, radius, zoom, bbox, facility_url=url,
+                                                     text=text_restriction(text, near))
+        assert (db_total, db_mapped) == (total, mapped)
+        assert normalised(features) == normalised(expected)
+        assert (total > 0) == (text != "xyzzyplugh")
