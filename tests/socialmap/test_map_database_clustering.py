@@ -230,3 +230,71 @@ def test_database_clustering_of_a_text_search_matches_clustering_its_hits(facili
         assert (db_total, db_mapped) == (total, mapped)
         assert normalised(features) == normalised(expected)
         assert (total > 0) == (text != "xyzzyplugh")
+
+
+# -- MapCell: the per-square counts the unfiltered map adds up ----------------------------------------------
+
+
+def map_cells():
+    from socialmap.models import MapCell
+
+    return sorted(MapCell.objects.values_list("cx", "cy", "count", "sum_lat", "sum_lng", "min_lat", "max_lat", "min_lng", "max_lng", "px", "py"))
+
+
+def assert_map_cells_are_current():
+    """What is kept step by step equals a count from scratch."""
+    from socialmap.mapdata import refresh_map_cells
+
+    kept = map_cells()
+    refresh_map_cells()
+    assert kept == map_cells()
+    return kept
+
+
+def test_map_cells_follow_saves_moves_status_unpublishing_and_deletes():
+    from socialmap.models import Facility, ServiceAtLocation
+
+    home, other = LocationFactory(latitude=52.78, longitude=6.89), LocationFactory(latitude=52.80, longitude=6.95)
+    a = FacilityFactory(slug="a", locations=[home])
+    b = FacilityFactory(slug="b", locations=[home])
+    c = FacilityFactory(slug="c", locations=[other])
+    assert sum(cell[2] for cell in assert_map_cells_are_current()) == 3
+    home.latitude = 52.70
+    home.save()  # a and b move to another square
+    assert_map_cells_are_current()
+    b.status = Facility.INACTIVE
+    b.save()
+    assert sum(cell[2] for cell in assert_map_cells_are_current()) == 2
+    c.live = False
+    c.save()
+    assert sum(cell[2] for cell in assert_map_cells_are_current()) == 1
+    ServiceAtLocation.objects.filter(facility=a).delete()  # a has no position any more
+    assert assert_map_cells_are_current() == []
+    ServiceAtLocation.objects.create(facility=a, location=other, sort_order=0)
+    c.live = True
+    c.save()
+    assert sum(cell[2] for cell in assert_map_cells_are_current()) == 2
+    Facility.objects.get(pk=c.pk).delete()
+    assert sum(cell[2] for cell in assert_map_cells_are_current()) == 1
+
+
+def test_map_cells_after_imports_and_bulk_generation_are_current():
+    import json
+    from pathlib import Path
+
+    from socialmap import hsds
+    from socialmap.benchdata import generate
+
+    records = json.loads((Path(__file__).resolve().parent / "data" / "hsds_small.json").read_text(encoding="utf-8"))
+    assert hsds.import_services(records).ok
+    generate(30, prefix="cells")
+    assert sum(cell[2] for cell in assert_map_cells_are_current()) >= 30
+
+
+@pytest.mark.parametrize("zoom,bbox", [(14, (6.8, 52.72, 6.98, 52.84)), (11, (6.85, 52.75, 6.93, 52.81)), (13, (6.88, 52.77, 6.90, 52.79))])
+def test_the_unfiltered_map_from_map_cells_matches_clustering_every_facility(facilities, zoom, bbox):
+    """Whole squares inside the viewport come from MapCell, the squares its edge crosses from the facilities."""
+    expected, total, mapped = python_features(FacilityQuery(), zoom, bbox)
+    features, db_total, db_mapped = map_features({}, None, None, zoom, bbox, facility_url=url)
+    assert (db_total, db_mapped) == (total, mapped) and mapped > 0
+    assert normalised(features) == normalised(expected)
