@@ -281,8 +281,8 @@ def precomputed_cells(zoom, cell_px, bbox, rows, fields):
     if divisor % MAP_CELL_PX:
         return None
     factor = divisor // MAP_CELL_PX
-    inner = MapCell.objects.all()
-    edge = None
+    squares = MapCell.objects.all()
+    inside = None
     if bbox is not None:
         min_lng, min_lat, max_lng, max_lat = bbox
         x0, y1 = to_pixels(min_lat, min_lng, PIXEL_ZOOM)
@@ -292,32 +292,25 @@ def precomputed_cells(zoom, cell_px, bbox, rows, fields):
         cy0, cy1 = -(-(math.floor(y0) + 2) // MAP_CELL_PX), (math.floor(y1) - 1) // MAP_CELL_PX - 1
         if cx0 > cx1 or cy0 > cy1:
             return None  # a viewport smaller than a MapCell
-        inside = Q(cx__gte=cx0, cx__lte=cx1, cy__gte=cy0, cy__lte=cy1)
-        inner = inner.filter(inside)
-        # The non-empty MapCells the box's edge crosses: their facilities inside the box are counted one by
-        # one (an index range per MapCell).
-        crossed = list(
-            MapCell.objects.filter(cx__gte=(math.floor(x0) - 1) // MAP_CELL_PX, cx__lte=(math.floor(x1) + 1) // MAP_CELL_PX,
-                                   cy__gte=(math.floor(y0) - 1) // MAP_CELL_PX, cy__lte=(math.floor(y1) + 1) // MAP_CELL_PX)
-            .exclude(inside).values_list("cx", "cy")
-        )
-        if len(crossed) > MAP_CELLS_PIECEMEAL:
-            return None
-        if crossed:
-            edge = in_map_cells(rows, crossed)
-    cells = {}
-    found = (
-        inner.annotate(gx=ExpressionWrapper(F("cx") / Value(factor), output_field=IntegerField()),
-                       gy=ExpressionWrapper(F("cy") / Value(factor), output_field=IntegerField()))
-        .values("gx", "gy")
-        .annotate(count=Sum("count"), sum_lat=Sum("sum_lat"), sum_lng=Sum("sum_lng"), min_lat=Min("min_lat"),
-                  max_lat=Max("max_lat"), min_lng=Min("min_lng"), max_lng=Max("max_lng"), px=Min("px"), py=Min("py"))
-        .order_by()
-    )
-    for row in found:
-        add_cell(cells, (row["gx"], row["gy"]), as_cell(row))
-    if edge is not None:
-        for row in grid_rows(edge, fields, zoom, cell_px, None):
+        inside = (cx0, cx1, cy0, cy1)
+        # and those the box's edge crosses, which hold facilities outside it too
+        squares = squares.filter(cx__gte=(math.floor(x0) - 1) // MAP_CELL_PX, cx__lte=(math.floor(x1) + 1) // MAP_CELL_PX,
+                                 cy__gte=(math.floor(y0) - 1) // MAP_CELL_PX, cy__lte=(math.floor(y1) + 1) // MAP_CELL_PX)
+    # One query for the few thousand squares at most; added up here.
+    found = squares.values_list("cx", "cy", "count", "sum_lat", "sum_lng", "min_lat", "max_lat", "min_lng", "max_lng", "px", "py")
+    cells, crossed = {}, []
+    for cx, cy, count, sum_lat, sum_lng, min_lat, max_lat, min_lng, max_lng, px, py in found:
+        if inside is None or (inside[0] <= cx <= inside[1] and inside[2] <= cy <= inside[3]):
+            cell = Cell(count=count, sum_lat=sum_lat, sum_lng=sum_lng, min_lat=min_lat, max_lat=max_lat, min_lng=min_lng, max_lng=max_lng)
+            cell.px, cell.py = px, py
+            add_cell(cells, (cx // factor, cy // factor), cell)
+        else:
+            crossed.append((cx, cy))
+    if len(crossed) > MAP_CELLS_PIECEMEAL:
+        return None
+    if crossed:
+        # their facilities inside the box, one by one (an index lookup per MapCell)
+        for row in grid_rows(in_map_cells(rows, crossed), fields, zoom, cell_px, None):
             add_cell(cells, (row["cx"], row["cy"]), as_cell(row))
     return cells
 
@@ -459,8 +452,17 @@ def public_count():
     """How many facilities are public: those on the map from MapCell, plus those without a position."""
     from .models import Facility, MapCell
 
-    placed = MapCell.objects.aggregate(n=Sum("count"))["n"] or 0
-    return placed + Facility.objects.filter(live=True, status=Facility.ACTIVE, map_x__isnull=True).count()
+    from django.db import connection
+
+    # One statement (a query costs more than its work here); the second count reads the partial index
+    # socialmap_facility_unplaced.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COALESCE(SUM(count), 0) FROM {MapCell._meta.db_table}) + (SELECT COUNT(*) FROM "
+            f"{Facility._meta.db_table} WHERE live = %s AND status = %s AND map_x IS NULL)",
+            [True, Facility.ACTIVE],
+        )
+        return int(cursor.fetchone()[0])
 
 
 # -- Keeping Facility.map_latitude/map_longitude current --------------------------------------------------
