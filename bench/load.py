@@ -122,16 +122,18 @@ class CpuMeter:
     def __init__(self, server_pid, postgres_pid):
         self.server_pid, self.postgres_pid = server_pid, postgres_pid
 
-    def sample(self):
-        machine = psutil.cpu_times()
+    def sample(self, locust_pid=None):
         import resource
 
+        machine = psutil.cpu_times()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        running_locust = _cpu_seconds([psutil.Process(locust_pid)]) if locust_pid else 0.0
         return {
             "gunicorn": _cpu_seconds(_tree(self.server_pid)),
             "postgres": _cpu_seconds(_tree(self.postgres_pid)) if self.postgres_pid else 0.0,
-            # locust is this process's only waited-for child while a step runs
-            "locust": children.ru_utime + children.ru_stime,
+            # locust is this process's only waited-for child: finished runs count in RUSAGE_CHILDREN, the
+            # running one (sampled when its statistics are reset after the ramp) through psutil
+            "locust": children.ru_utime + children.ru_stime + running_locust,
             "busy": sum(machine) - machine.idle - getattr(machine, "iowait", 0),
             "time": time.monotonic(),
         }
@@ -143,21 +145,38 @@ class CpuMeter:
         parts = {name: 100 * (after[name] - before[name]) / capacity for name in ("gunicorn", "postgres", "locust", "busy")}
         parts["others"] = max(0.0, parts["busy"] - parts["gunicorn"] - parts["postgres"] - parts["locust"])
         parts["server_seconds"] = (after["gunicorn"] - before["gunicorn"]) + (after["postgres"] - before["postgres"])
+        parts["locust_seconds"] = after["locust"] - before["locust"]
         return parts
 
 
-def run_step(host, users, seconds, applicants_file, pages, facilities, prefix, meter):
+def _remove_page_files():
+    """This run's page cache files on /dev/shm (each run's database, and so its folder, is new)."""
+    import shutil
+
+    pages = settings.CACHES["pages"]
+    if pages["BACKEND"].endswith("FileBasedCache"):
+        shutil.rmtree(pages["LOCATION"], ignore_errors=True)
+
+
+def run_step(host, users, seconds, applicants_file, pages, facilities, prefix, meter, user_classes=("Resident", "Applicant"),
+             extra_env=None):
+    """One locust run; statistics and CPU are counted from the end of the ramp (locust --reset-stats)."""
     cache_stats = f"{prefix}_cache.json"
     env = dict(os.environ, BENCH_APPLICANTS=applicants_file, BENCH_PAGES=",".join(pages),
-               BENCH_FACILITIES=",".join(facilities), BENCH_CACHE_STATS=cache_stats)
+               BENCH_FACILITIES=",".join(facilities), BENCH_CACHE_STATS=cache_stats, **(extra_env or {}))
+    rate = max(users // 5, 1)
+    ramp = users / rate
     load_before = os.getloadavg()[0]
-    before = meter.sample()
-    subprocess.run(
+    locust = subprocess.Popen(
         [sys.executable, "-m", "locust", "-f", str(BASE_DIR / "bench" / "locustfile.py"), "--headless",
-         "-u", str(users), "-r", str(max(users // 5, 1)), "-t", f"{seconds}s", "--host", host,
-         "--csv", prefix, "--only-summary", "--loglevel", "ERROR"],
-        cwd=BASE_DIR, env=env, check=False, stdout=subprocess.DEVNULL,
+         "-u", str(users), "-r", str(rate), "-t", f"{seconds + ramp:.0f}s", "--host", host, "--reset-stats",
+         "--csv", prefix, "--only-summary", "--loglevel", "ERROR", *user_classes],
+        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    # Locust resets its statistics when the last user has started; the CPU meter starts there too.
+    time.sleep(ramp + 0.5)
+    before = meter.sample(locust.pid)
+    locust.wait()
     after = meter.sample()
     with open(f"{prefix}_stats.csv") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
@@ -171,23 +190,30 @@ def run_step(host, users, seconds, applicants_file, pages, facilities, prefix, m
         "users": users, "rps": float(total["Requests/s"]), "requests": int(total["Request Count"]),
         "errors": int(total["Failure Count"]), "p50": float(total["50%"]), "p95": float(total["95%"]),
         "p99": float(total["99%"]), "submits": int(rows.get("submit", {}).get("Request Count", 0) or 0),
-        "hit": 100 * cache.get("hit", 0) / counted, "cpu": CpuMeter.shares(before, after),
+        "hit": 100 * cache.get("hit", 0) / counted, "cache": cache, "cpu": CpuMeter.shares(before, after),
         "load": (load_before, os.getloadavg()[0]),
     }
 
 
+def per_request_ms(r):
+    """(server, generator) CPU milliseconds per request of a step."""
+    requests_counted = max(r["requests"], 1)
+    return 1000 * r["cpu"]["server_seconds"] / requests_counted, 1000 * r["cpu"]["locust_seconds"] / requests_counted
+
+
 def print_step(r):
     cpu = r["cpu"]
+    cores = psutil.cpu_count()
     print(f"{r['users']:4d} users: {r['rps']:7.1f} req/s  p50 {r['p50']:5.0f} ms  p95 {r['p95']:5.0f} ms  "
           f"p99 {r['p99']:5.0f} ms  errors {r['errors']}/{r['requests']}  submits {r['submits']}  "
-          f"page-cache hits {r['hit']:.0f}%", flush=True)
-    print(f"            CPU of 2 cores: gunicorn {cpu['gunicorn']:.0f}%  postgres {cpu['postgres']:.0f}%  "
+          f"page-cache hits {r['hit']:.0f}% ({', '.join(f'{k} {v}' for k, v in sorted(r['cache'].items()))})", flush=True)
+    print(f"            CPU of {cores} cores: gunicorn {cpu['gunicorn']:.0f}%  postgres {cpu['postgres']:.0f}%  "
           f"locust {cpu['locust']:.0f}%  others {cpu['others']:.0f}%  "
           f"(load average {r['load'][0]:.1f} -> {r['load'][1]:.1f})", flush=True)
-    per_request = 1000 * cpu["server_seconds"] / max(r["requests"], 1)
-    print(f"            server CPU per request (gunicorn + postgres): {per_request:.1f} ms; "
-          f"on {psutil.cpu_count()} idle cores that is at most {psutil.cpu_count() * 1000 / max(per_request, 0.01):.0f} req/s "
-          f"(an upper bound: the load generator needs its share too)", flush=True)
+    server, generator = per_request_ms(r)
+    print(f"            CPU per request: server (gunicorn + postgres) {server:.1f} ms, load generator {generator:.1f} ms; "
+          f"projected on {cores} idle cores: {cores * 1000 / max(server + generator, 0.01):.0f} req/s with this generator "
+          f"beside the server, {cores * 1000 / max(server, 0.01):.0f} req/s with the generator elsewhere", flush=True)
 
 
 def user_steps(args):
@@ -213,7 +239,12 @@ def main():
     parser.add_argument("--warmup", type=int, default=20,
                         help="seconds of load at the first step's users before measuring, not counted (default 20; "
                              "a site in service runs with a warm page cache, every worker its own with local memory)")
+    parser.add_argument("--hit-cost", metavar="URL",
+                        help="instead of the scenario: --users users (default 8) ask URL without pausing for --seconds; "
+                             "gives the CPU cost of one page-cache hit through gunicorn")
     args = parser.parse_args()
+    if args.hit_cost:
+        return hit_cost(args)
     if connection.vendor != "postgresql":
         print("warning: not on PostgreSQL; run through scripts/with-postgres.sh for the real figure")
     print(f"preparing the demo content and {args.applicants} applicants ...", flush=True)
@@ -259,6 +290,7 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        _remove_page_files()
 
     from initiatives.models import Application, ApplicationEvent, Status
 
@@ -271,11 +303,39 @@ def main():
     good = [r for r in results if r["p95"] < P95_LIMIT_MS and r["errors"] == 0]
     if good:
         best = max(good, key=lambda r: r["rps"])
+        server_ms, generator_ms = per_request_ms(best)
         print(f"sustained: {best['rps']:.1f} requests/s at p95 {best['p95']:.0f} ms with 0 errors ({best['users']} users, "
-              f"page-cache hits {best['hit']:.0f}%, locust {best['cpu']['locust']:.0f}% and others "
-              f"{best['cpu']['others']:.0f}% of the 2 cores, load average {best['load'][1]:.1f}, {connection.vendor})")
+              f"page-cache hits {best['hit']:.0f}%, server CPU {server_ms:.1f} ms and load generator {generator_ms:.1f} ms "
+              f"per request; locust {best['cpu']['locust']:.0f}% and others {best['cpu']['others']:.0f}% of the "
+              f"{psutil.cpu_count()} cores, load average {best['load'][1]:.1f}, {connection.vendor})")
     else:
         print(f"no step met p95 < {P95_LIMIT_MS} ms with zero errors")
+
+
+def hit_cost(args):
+    """One URL, no pauses: server and load-generator CPU per request of a page-cache hit through gunicorn."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", stdout=quiet)
+    port = bench_initiatives.free_port()
+    host = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(port, args.workers, args.threads)
+    meter = CpuMeter(server.pid, _postgres_pid())
+    users = int(args.users or 8)
+    print(f"{args.hit_cost}: {users} users without pauses, {len(_tree(server.pid)) - 1} gunicorn workers, "
+          f"page cache {settings.CACHES['pages']['BACKEND'].rsplit('.', 1)[-1] if settings.PAGE_CACHE_ENABLED else 'off'}",
+          flush=True)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            extra = {"BENCH_URL": args.hit_cost}
+            run_step(host, users, 5, "", [], [], os.path.join(tmp, "warm"), meter, ("FixedUrl",), extra)
+            print_step(run_step(host, users, args.seconds, "", [], [], os.path.join(tmp, "run"), meter, ("FixedUrl",), extra))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        _remove_page_files()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ Everything can be tuned from the environment (the defaults suit a 2-core contain
   WEB_CONCURRENCY        worker processes (default: CPU cores + 1, capped at 9; 3 on 2 cores)
   GUNICORN_THREADS       threads per worker (default 4; gthread workers ride out slow database calls)
   GUNICORN_TIMEOUT       seconds before a stuck worker is restarted (default 30)
-  GUNICORN_MAX_REQUESTS  recycle a worker after this many requests (default 2000, with jitter)
+  GUNICORN_MAX_REQUESTS  recycle a worker after this many requests (default 20000, with jitter)
   FORWARDED_ALLOW_IPS    proxies trusted for X-Forwarded-* (default 127.0.0.1; '*' behind a private LB)
 Access logs are JSON lines on stdout (no query strings: searches can say a lot about a person).
 """
@@ -38,7 +38,11 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Longer than a browser's (and the load bench's) pause between clicks: a client that reuses a connection the
 # server has just closed gets a reset, which users see as an error page.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+# Recycling caps a slow memory leak, but a fresh worker costs a second or more of CPU before it is fast (URL
+# patterns, compiled templates, Wagtail's site and page caches, database connections) and its first requests
+# are slow. At 150 requests/s over 3 workers, 2000 meant a new worker every 13 s: several percent of the two
+# cores and a latency spike each time. 20000 is every few minutes at that rate, and rarely on a quiet day.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
 max_requests_jitter = max_requests // 10
 # Load the application once in the master: faster worker starts and shared memory pages.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in {"1", "true", "yes", "on"}
@@ -81,3 +85,29 @@ class JsonLogger(Logger):
 
 
 logger_class = JsonLogger
+
+
+def on_starting(server):
+    """A new release can change every page (templates, the hashed names of static files): start with an empty
+    page cache. Only the master's start, not a worker recycled after max_requests. The stored pages live
+    outside the processes (files in /dev/shm, or Redis), so a restart alone would not forget them."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+    try:
+        import django
+
+        django.setup()
+        from operations import pagecache
+
+        if pagecache.enabled():
+            pagecache.invalidate()
+    except Exception:  # noqa: BLE001 - the server must start; pages still expire after PAGE_CACHE_SECONDS
+        server.log.exception("page cache: could not clear at start")
+    if preload_app:
+        try:
+            # Import every URL pattern (the Wagtail admin's are most of a second) here, once, instead of in each
+            # worker's first request: forked workers share them, and a recycled worker starts warm.
+            from django.urls import get_resolver
+
+            get_resolver().resolve("/")
+        except Exception:  # noqa: BLE001
+            server.log.exception("could not load the URL patterns at start")

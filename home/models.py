@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -78,6 +79,16 @@ class ThemeSettings(BaseSiteSetting):
 
     # Every page shows the logo and the footer links: fetch them with the settings (one query instead of four).
     select_related = ["logo", "contact_page", "privacy_page", "accessibility_page"]
+    # Of the footer's pages only what a link needs ({% pageurl %}: the URL path), not the 29 columns of
+    # each: on every page, the columns cost more to select and to turn into objects than the query to run.
+    linked_page_fields = ("id", "path", "depth", "url_path", "title", "content_type_id", "live")
+
+    @classmethod
+    def base_queryset(cls):
+        own = [field.attname for field in cls._meta.concrete_fields]
+        logo = [f"logo__{field.attname}" for field in cls._meta.get_field("logo").related_model._meta.concrete_fields]
+        pages = [f"{name}__{field}" for name in ("contact_page", "privacy_page", "accessibility_page") for field in cls.linked_page_fields]
+        return super().base_queryset().only(*own, *logo, *pages)
 
     panels = [
         MultiFieldPanel(
@@ -109,6 +120,27 @@ class BasePage(OneQueryViewRestrictionsMixin, Page):
 
     def get_meta_description(self):
         return self.search_description or self.introduction
+
+    # What routing reads of a child before it fetches the child's specific page (which loads every column).
+    route_child_fields = ("id", "path", "depth", "numchild", "content_type_id", "live", "slug", "url_path", "title", "locale_id", "translation_key")
+
+    def route(self, request, path_components):
+        """Wagtail's Page.route, with the child looked up by slug in a narrow query.
+
+        Wagtail loads every column of the child as a plain Page and then again, with its own fields, as its
+        specific page: the first copy only serves to find the second. Same result, same number of queries."""
+        if not path_components:
+            return super().route(request, path_components)
+        try:
+            subpage = self.get_children().only(*self.route_child_fields).get(slug=path_components[0])
+        except self.base_page_model.DoesNotExist as error:
+            raise Http404 from error
+        subpage._cached_parent_obj = self  # treebeard's get_parent() uses it
+        specific = subpage.specific
+        if specific is subpage:  # its model is gone: Wagtail's behaviour, with every field
+            specific = self.get_children().get(pk=subpage.pk)
+            specific._cached_parent_obj = self
+        return specific.route(request, path_components[1:])
 
 
 class HomePage(BasePage):

@@ -13,15 +13,16 @@ What it does:
 - Serves a stored copy to anonymous GET/HEAD requests. A request that carries a session or messages cookie
   (a logged-in editor or applicant, or anyone whose session holds something) is neither served from the
   cache nor stored, so no personal page is ever shared and no database query is needed to decide.
-- Stores only 200 responses that set no cookie, used no CSRF token (no POST form in the page), are not
-  private/no-cache/no-store, are not a preview, and vary on nothing but the cookie and encoding.
+- Stores only 200 responses that set no cookie (but the CSRF cookie), are not private/no-cache/no-store, are
+  not a preview, and vary on nothing but the cookie and encoding. A page with a POST form is stored with its
+  CSRF tokens replaced by a placeholder; each hit puts in a token of that visitor's own secret.
 - The key is the full URL (scheme, host, path, query string) plus the interface language (our language
   cookie), under a generation token. Content changes (page publish, unpublish, move, delete; snippets;
   site settings; images, documents; privacy settings) replace the generation after the transaction commits,
   which makes every stored page unreachable at once: menus and listings show on many pages.
-- The generation lives in the cache (Redis: shared by every worker and server). With the per-process local
-  memory cache it lives in the modification time of a stamp file (PAGE_CACHE_STAMP_FILE), so every worker
-  on the machine sees a publish at once. Entries also expire after PAGE_CACHE_SECONDS (PAGE_CACHE_QUERY_SECONDS
+- The generation lives in the cache (Redis: shared by every worker and server). Without Redis (pages in files
+  on /dev/shm, or in each process's memory) it lives in the modification time of a stamp file
+  (PAGE_CACHE_STAMP_FILE), so every worker on the machine sees a publish at once. Entries also expire after PAGE_CACHE_SECONDS (PAGE_CACHE_QUERY_SECONDS
   for URLs with a query string, such as searches and social-map filters): the safety net for changes that
   send no signal (bulk updates, time passing, an initiative that gets funded).
 - The Content-Security-Policy, Permissions-Policy and security headers are added by middleware outside this
@@ -33,6 +34,7 @@ What it does:
 import hashlib
 import logging
 import os
+import re
 import time
 import uuid
 from importlib import import_module
@@ -54,6 +56,11 @@ MESSAGES_COOKIE = "messages"
 NOT_STORED_HEADERS = {"set-cookie", HEADER.lower()}
 ALLOWED_VARY = {"cookie", "accept-encoding"}
 CSRF_MARKER = b"csrfmiddlewaretoken"
+# Stands in a stored page for the visitor's own CSRF token, which every hit puts back (see shareable_content).
+CSRF_PLACEHOLDER = b"page-cache-csrf-token-placeholder"
+# A masked CSRF token: 64 letters and digits (django.middleware.csrf.CSRF_TOKEN_LENGTH) standing alone.
+_MASKED_TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+_CSRF_INPUT_VALUE_RE = re.compile(rb'name="csrfmiddlewaretoken"\s+value="([^"]*)"')
 
 
 def enabled():
@@ -134,10 +141,8 @@ def response_is_cacheable(request, response):
         return False, "status"
     if response.streaming:
         return False, "streaming"
-    if response.cookies:
+    if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
         return False, "sets a cookie"
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_NEEDED"):
-        return False, "csrf token"
     if getattr(request, "is_preview", False):
         return False, "preview"
     user = getattr(request, "user", None)
@@ -149,9 +154,62 @@ def response_is_cacheable(request, response):
     vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
     if vary - ALLOWED_VARY:
         return False, "vary"
-    if CSRF_MARKER in response.content:
+    if shareable_content(request, response) is None:
         return False, "csrf token"
     return True, ""
+
+
+def used_csrf(request, response):
+    """Did rendering this response ask for the visitor's CSRF token (a POST form in the page)?
+
+    CsrfViewMiddleware, inside this one, has then (re)set the csrftoken cookie on the response.
+    """
+    return settings.CSRF_COOKIE_NAME in response.cookies or bool(
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_NEEDED")
+    )
+
+
+def shareable_content(request, response):
+    """The body to store, with the visitor's CSRF tokens taken out; None when it cannot be shared.
+
+    A page with a POST form (contact form, event sign-up, newsletter) differs between visitors only in the
+    CSRF token: a masked copy of the secret in the visitor's csrftoken cookie. Every such token in the body
+    is replaced by CSRF_PLACEHOLDER, and each hit puts in a token of that visitor's own secret (and sets the
+    cookie when they have none), exactly as rendering the page for them would. Refused (None) when the
+    tokens live in the session (CSRF_USE_SESSIONS), when the unmasked secret itself shows in the page, or
+    when a csrfmiddlewaretoken field would still hold anything but the placeholder.
+    """
+    content = response.content
+    if not used_csrf(request, response) and CSRF_MARKER not in content:
+        return content
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or getattr(settings, "CSRF_USE_SESSIONS", False) or secret.encode() in content:
+        return None
+    if CSRF_PLACEHOLDER in content:
+        return None
+    try:
+        from django.middleware.csrf import _unmask_cipher_token
+    except ImportError:  # a future Django: leave form pages out of the cache rather than guess
+        return None
+
+    def placeholder(match):
+        return CSRF_PLACEHOLDER if _unmask_cipher_token(match.group(0).decode()) == secret else match.group(0)
+
+    stripped = _MASKED_TOKEN_RE.sub(placeholder, content)
+    if any(value != CSRF_PLACEHOLDER for value in _CSRF_INPUT_VALUE_RE.findall(stripped)):
+        return None
+    return stripped
+
+
+def _fill_in_csrf_token(request, response):
+    """Give a stored form page the visitor's own CSRF token, as CsrfViewMiddleware would for a rendered one."""
+    from django.middleware.csrf import CsrfViewMiddleware, get_token
+
+    middleware = CsrfViewMiddleware(lambda request: response)
+    middleware.process_request(request)  # the secret from the visitor's cookie, or a new one
+    token = get_token(request).encode()
+    response.content = response.content.replace(CSRF_PLACEHOLDER, token)
+    return middleware.process_response(request, response)  # (re)sets the cookie, Vary: Cookie
 
 
 def cache_key(request, generation):
@@ -199,15 +257,21 @@ def _replay(calls):
 # --- storing and serving -----------------------------------------------------------------------------------
 
 
-def _freeze(response, replays):
+def _freeze(request, response, replays):
     headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_STORED_HEADERS]
-    return {"status": response.status_code, "headers": headers, "content": response.content, "replays": replays}
+    entry = {"status": response.status_code, "headers": headers, "content": shareable_content(request, response),
+             "replays": replays}
+    if used_csrf(request, response) or CSRF_PLACEHOLDER in entry["content"]:
+        entry["csrf"] = True
+    return entry
 
 
-def _thaw(entry):
+def _thaw(request, entry):
     response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
+    if entry.get("csrf"):
+        response = _fill_in_csrf_token(request, response)
     response[HEADER] = "hit"
     return response
 
@@ -236,7 +300,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if entry is not None:
             _replay(entry.get("replays") or [])
-            return _thaw(entry)
+            return _thaw(request, entry)
 
         request._page_cache_replays = []
         response = self.get_response(request)
@@ -248,7 +312,7 @@ class PageCacheMiddleware:
             response[HEADER] = "skip"
             return response
         try:
-            cache.set(key, _freeze(response, request._page_cache_replays), timeout_for(request, response))
+            cache.set(key, _freeze(request, response, request._page_cache_replays), timeout_for(request, response))
         except Exception:  # noqa: BLE001
             logger.warning("page cache: could not store", exc_info=True)
         response[HEADER] = "miss"

@@ -212,8 +212,11 @@ class ElasticsearchFacilityBackend:
         self.client.indices.create(index=index_name(), **index_body(synonym_groups(), words))
 
     def index_facility(self, facility):
+        from . import breaker
         from .indexing import indexable_facilities
 
+        if breaker.is_open():
+            raise breaker.SearchEngineUnavailable("skipped while the search engine is unavailable")
         f = indexable_facilities().filter(pk=facility.pk).first()
         if f is None:
             self.client.delete(index=index_name(), id=str(facility.pk), ignore=[404])
@@ -236,16 +239,24 @@ class ElasticsearchFacilityBackend:
     def search(self, query):
         from elasticsearch import ApiError, TransportError
 
+        from . import breaker
+
+        if breaker.is_open():
+            return self.fallback_search(query)
         try:
             response = self.client.search(index=index_name(), **build_search_body(query, size=query.limit or 1000))
         except (TransportError, ApiError, OSError) as exc:
-            logger.warning("Elasticsearch unavailable, falling back to the database: %s", exc)
-            from .backends import DatabaseFacilityBackend
-
-            result = DatabaseFacilityBackend().search(query)
-            result.notice = _("The search engine is not available right now; these results come from a simpler search.")
-            return result
+            breaker.trip(exc)
+            return self.fallback_search(query)
         return self.result_from_response(query, response)
+
+    def fallback_search(self, query):
+        """The database's answer, with a notice that it comes from the simpler search."""
+        from .backends import DatabaseFacilityBackend
+
+        result = DatabaseFacilityBackend().search(query)
+        result.notice = _("The search engine is not available right now; these results come from a simpler search.")
+        return result
 
     def result_from_response(self, query, response):
         from socialmap.models import Area, TaxonomyTerm

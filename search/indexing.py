@@ -330,12 +330,19 @@ def _notify_external(facility):
     except Exception:  # noqa: BLE001 - a misconfigured backend must not break saving in the admin
         return
     if hasattr(backend, "index_facility"):
+        from search.breaker import SearchEngineUnavailable, is_unreachable, trip
+
         try:
             backend.index_facility(facility)
-        except Exception:  # noqa: BLE001 - the database index is current; ES catches up on reindex
+        except SearchEngineUnavailable:
+            # Already logged when the engine failed; the database index is current, a reindex catches up.
+            pass
+        except Exception as exc:  # noqa: BLE001 - the database index is current; ES catches up on reindex
             import logging
 
             logging.getLogger(__name__).warning("Could not update the external search index", exc_info=True)
+            if is_unreachable(exc):
+                trip(exc)
 
 
 # -- signals ------------------------------------------------------------------------------------------

@@ -111,6 +111,26 @@ def promoted_pages(query):
 FALLBACK_NOTICE = _("The search engine is not available right now; these results come from a simpler search.")
 
 
+def engine_call(run, problems):
+    """run() against the configured search backend; None when it failed or is being skipped after a recent
+    failure of the search engine (search.breaker), with the failure noted in problems."""
+    from . import breaker
+
+    if breaker.engine_configured() and breaker.is_open():
+        if problems is not None:
+            problems.append(breaker.SearchEngineUnavailable())
+        return None
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001 - fall back to the database rather than a 500
+        logger.warning("search backend failed, falling back to the database: %s", exc)
+        if problems is not None:
+            problems.append(exc)
+        if breaker.engine_configured() and breaker.is_unreachable(exc):
+            breaker.trip(exc)
+        return None
+
+
 def search_pages(query, problems=None):
     """Live public pages for the query, as base Page objects (their specific type is looked up for the
     page of results shown only); when the search backend fails, a title match, and the failure noted in
@@ -120,13 +140,10 @@ def search_pages(query, problems=None):
     terms = " ".join(search_words(query))
     if not terms:
         return []
-    try:
-        return list(Page.objects.live().public().exclude(depth__lte=1).search(terms)[:200])
-    except Exception as exc:  # noqa: BLE001 - fall back to a title match rather than a 500
-        logger.warning("page search unavailable, falling back to a title match: %s", exc)
-        if problems is not None:
-            problems.append(exc)
+    found = engine_call(lambda: list(Page.objects.live().public().exclude(depth__lte=1).search(terms)[:200]), problems)
+    if found is None:
         return list(Page.objects.live().public().filter(title__icontains=terms)[:200])
+    return found
 
 
 def search_other_models(query, problems=None):
@@ -139,15 +156,9 @@ def search_other_models(query, problems=None):
             continue
         manager = getattr(model, "public_objects", None) or model.objects
         qs = manager.all()
-        if hasattr(model, "search_fields"):
-            try:
-                items = list(qs.search(terms)[:50])
-            except Exception as exc:  # noqa: BLE001
-                if problems is not None:
-                    problems.append(exc)
-                items = []
-        else:
+        if not hasattr(model, "search_fields"):
             continue
+        items = engine_call(lambda qs=qs: list(qs.search(terms)[:50]), problems) or []
         for item in items:
             url = item.get_absolute_url() if hasattr(item, "get_absolute_url") else ""
             results.append(SiteResult(kind, str(item), url, text=getattr(item, "description", "") or ""))

@@ -226,3 +226,13 @@ def assert_accessible():
         assert violations == [], "axe found WCAG 2.1 A/AA violations:\n" + format_violations(violations)
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _search_engine_breaker_closed():
+    """A test that made the search engine fail must not make the next test skip it (search.breaker)."""
+    from search import breaker
+
+    breaker.reset()
+    yield
+    breaker.reset()

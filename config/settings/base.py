@@ -263,7 +263,8 @@ WAGTAILSEARCH_BACKENDS = {
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            # Wagtail's Elasticsearch 8 backend, skipping index updates while the engine is down (search.breaker).
+            "BACKEND": "search.engine_backend",
             "URLS": [ELASTICSEARCH_URL],
             "INDEX": f"{ELASTICSEARCH_INDEX_PREFIX}_wagtail",
             "TIMEOUT": 5,
@@ -273,6 +274,8 @@ if ELASTICSEARCH_URL:
             "INDEX_SETTINGS": {},
         }
     }
+# After a failure of the search engine, searches and index updates use the database alone this long.
+SEARCH_ENGINE_RETRY_SECONDS = int(env("SEARCH_ENGINE_RETRY_SECONDS", "30"))
 
 # Map tiles: PDOK's BRT-Achtergrondkaart by default; any XYZ tile service can be configured.
 MAP_TILES_URL = env(

@@ -82,11 +82,23 @@ if _media_origins:
 # Full-page cache for anonymous visitors (operations/pagecache.py, docs/performance.md).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 if not REDIS_URL:  # noqa: F405
-    # Per-process local memory: a publish reaches every worker on this machine through the stamp file.
-    PAGE_CACHE_STAMP_FILE = env(
-        "PAGE_CACHE_STAMP_FILE",
-        str(Path("/dev/shm" if Path("/dev/shm").is_dir() else BASE_DIR) / f"dichtbij-pages-{_stamp_id}.stamp"),
-    )
+    _shm = Path("/dev/shm" if Path("/dev/shm").is_dir() else BASE_DIR)
+    # Without Redis the stored pages are files in memory (/dev/shm is tmpfs): one copy for every gunicorn worker
+    # on this machine, so a page rendered by one worker is a hit in all of them (with local memory each worker
+    # renders and keeps its own copy). Django's FileBasedCache writes a file under a temporary name and renames
+    # it, so a worker never reads half a page; the folder is the app user's only (0700). PAGE_CACHE_BACKEND=memory
+    # keeps the per-process local memory instead. Several app servers: use Redis (REDIS_URL).
+    PAGE_CACHE_BACKEND = env("PAGE_CACHE_BACKEND", "file")
+    if PAGE_CACHE_BACKEND == "file":
+        CACHES["pages"] = {  # noqa: F405
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("PAGE_CACHE_DIR", str(_shm / f"dichtbij-pages-{_stamp_id}")),
+            # Pages are 5-20 KB compressed: at most ~60 MB of memory.
+            "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_MAX_ENTRIES", "3000"))},
+        }
+    # The generation lives in a stamp file's modification time: one stat per request, and a publish reaches
+    # every worker on this machine at once.
+    PAGE_CACHE_STAMP_FILE = env("PAGE_CACHE_STAMP_FILE", str(_shm / f"dichtbij-pages-{_stamp_id}.stamp"))
 
 # Logs: one JSON object per line on stdout, for the container platform's log collector.
 LOGGING = {

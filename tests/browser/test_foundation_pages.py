@@ -110,3 +110,56 @@ def test_the_municipality_colour_replaces_the_example_theme_accent(site, browser
         return [...document.querySelectorAll("*")].flatMap(el => props.map(p => getComputedStyle(el)[p]));
     }"""))
     assert not used & violets
+
+
+def test_required_fields_nobody_has_touched_do_not_look_invalid(site, browser_page):
+    """The NL Design System styles :invalid, so every required field that is still empty would be drawn as an
+    error as soon as the form opens. Our CSS keeps the normal look until the visitor has interacted with the
+    field (:user-invalid) or the server marked it (aria-invalid)."""
+    browser_page.goto(site + FormPage.objects.get(slug="contact").url)
+    borders = browser_page.evaluate("""() => {
+        const form = document.querySelector("main form");
+        const make = (html) => { const box = document.createElement("div"); box.innerHTML = html; form.append(box); return box.firstChild; };
+        const kinds = {
+            textarea: ['<textarea class="utrecht-textarea utrecht-textarea--html-textarea"></textarea>'],
+            radio: ['<input type="radio" name="r" class="utrecht-radio-button utrecht-radio-button--html-input">'],
+        };
+        const colour = (el) => getComputedStyle(el).borderBottomColor + " " + getComputedStyle(el).borderBottomWidth;
+        const out = {};
+        for (const [kind, [html]] of Object.entries(kinds)) {
+            const optional = make(html), required = make(html);
+            required.required = true;
+            if (kind === "radio") { optional.name = "other"; }
+            const untouched = colour(required);
+            required.setAttribute("aria-invalid", "true");
+            out[kind] = {optional: colour(optional), untouched, marked: colour(required), invalid: !required.checkValidity()};
+        }
+        return out;
+    }""")
+    for kind, seen in borders.items():
+        assert seen["invalid"], kind
+        assert seen["untouched"] == seen["optional"], f"a required, untouched {kind} looks different: {seen}"
+        assert seen["marked"] != seen["optional"], f"a {kind} the server marked invalid looks normal: {seen}"
+
+
+def test_the_footer_prints_dark_on_paper(site, browser_page):
+    """Browsers do not print background colours, so the footer's white-on-colour text must turn dark in print."""
+    browser_page.emulate_media(media="print")
+    browser_page.goto(site + "/")
+    style = "(el, prop) => getComputedStyle(el)[prop]"
+    footer = browser_page.locator(".dichtbij-footer")
+    assert footer.evaluate(style, "backgroundColor") in {"rgba(0, 0, 0, 0)", "transparent"}
+    for element in [footer.locator("h2").first, footer.locator("a").first, footer.locator("p").first]:
+        assert element.evaluate(style, "color") == "rgb(0, 0, 0)"
+
+
+def test_the_error_summary_reads_top_to_bottom_on_a_phone(site, browser_page):
+    """The alert component lays out its children in a row; the summary's heading and its list of errors
+    must stand one under the other, each as wide as the box."""
+    browser_page.set_viewport_size({"width": 390, "height": 800})
+    browser_page.goto(site + FormPage.objects.get(slug="contact").url)
+    browser_page.get_by_role("button", name="Versturen").click()
+    summary = browser_page.locator("#error-summary")
+    heading, errors = summary.locator("h2").bounding_box(), summary.locator("ul").bounding_box()
+    assert errors["y"] >= heading["y"] + heading["height"]
+    assert heading["width"] > 0.6 * summary.bounding_box()["width"]

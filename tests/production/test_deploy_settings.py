@@ -76,3 +76,17 @@ def test_our_own_css_with_a_broken_reference_still_fails_collectstatic(tmp_path,
         raise AssertionError("a missing file referenced by our own CSS must stop collectstatic")
     vendor_converter = storage.url_converter("vendor/pkg/x.css", {})
     assert vendor_converter(match) == "url(missing.svg)"
+
+
+def test_without_redis_the_page_cache_is_one_file_cache_in_memory_shared_by_the_workers(tmp_path):
+    show = "from django.conf import settings; print('PAGES', settings.CACHES['pages']['BACKEND'], settings.PAGE_CACHE_STAMP_FILE)"
+
+    def pages(**env):
+        result = manage(tmp_path, "shell", "-c", show, **env)
+        assert result.returncode == 0, result.stderr
+        return next(line.split()[1:] for line in result.stdout.splitlines() if line.startswith("PAGES "))
+
+    backend, stamp = pages()
+    assert backend == "django.core.cache.backends.filebased.FileBasedCache" and stamp.endswith(".stamp")
+    assert pages(PAGE_CACHE_BACKEND="memory")[0] == "django.core.cache.backends.locmem.LocMemCache"
+    assert pages(REDIS_URL="redis://cache.internal:6379/0") == ["django.core.cache.backends.redis.RedisCache", "None"]

@@ -1,6 +1,8 @@
 """The full-page cache for anonymous visitors (operations/pagecache.py): what it serves, what it never
 stores, and that content changes reach visitors at once."""
 
+import re
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -123,15 +125,66 @@ def test_a_logged_in_user_is_never_served_a_cached_page_nor_stores_one(page):
     assert anonymous.get(page.url)[pagecache.HEADER] == "miss"
 
 
-def test_a_page_with_a_form_and_csrf_token_is_not_cached(home_page):
+@pytest.fixture
+def form_page(home_page):
     form_page = FormPage(title="Contact", slug="contact", to_address="redactie@example.nl", from_address="noreply@example.nl", subject="Vraag")
     add_page(home_page, form_page)
     FormField.objects.create(page=form_page, label="Uw vraag", field_type="multiline", required=True)
-    client = Client()
-    first = client.get(form_page.url)
-    assert first.status_code == 200 and "csrfmiddlewaretoken" in first.content.decode()
-    assert first[pagecache.HEADER] == "skip"
-    assert client.get(form_page.url)[pagecache.HEADER] == "skip"
+    return form_page
+
+
+def _csrf_values(response):
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+
+
+def test_a_form_page_is_shared_but_every_visitor_gets_a_csrf_token_of_their_own(form_page, django_assert_num_queries):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    first_visitor, second_visitor = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first = first_visitor.get(form_page.url)
+    assert first.status_code == 200 and first[pagecache.HEADER] == "miss"
+    stored = next(iter(caches["pages"]._cache.values()))
+    assert pagecache.CSRF_PLACEHOLDER in stored and first_visitor.cookies["csrftoken"].value.encode() not in stored
+    assert all(token.encode() not in stored for token in _csrf_values(first))
+
+    with django_assert_num_queries(0):
+        second = second_visitor.get(form_page.url)
+    assert second[pagecache.HEADER] == "hit"
+    secret = second_visitor.cookies["csrftoken"].value
+    assert secret != first_visitor.cookies["csrftoken"].value
+    tokens = _csrf_values(second)
+    assert tokens and all(_unmask_cipher_token(token) == secret for token in tokens)
+    assert pagecache.CSRF_PLACEHOLDER.decode() not in second.content.decode()
+    assert "Cookie" in second["Vary"]
+
+    # The token the hit gave works: the form can be sent.
+    sent = second_visitor.post(form_page.url, {"csrfmiddlewaretoken": tokens[0], "uw_vraag": "Waar vind ik hulp?"})
+    assert sent.status_code in (200, 302) and sent[pagecache.HEADER] == "skip"
+    # Another visitor's token is refused, as without the cache.
+    assert Client(enforce_csrf_checks=True).post(form_page.url, {"csrfmiddlewaretoken": tokens[0]}).status_code == 403
+
+
+def test_a_returning_visitor_keeps_their_csrf_cookie_on_a_cached_form_page(form_page):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    Client().get(form_page.url)
+    visitor = Client()
+    visitor.cookies["csrftoken"] = "a" * 32
+    hit = visitor.get(form_page.url)
+    assert hit[pagecache.HEADER] == "hit"
+    assert all(_unmask_cipher_token(token) == "a" * 32 for token in _csrf_values(hit))
+
+
+def test_a_form_page_with_the_secret_itself_in_it_is_not_stored(form_page, rf):
+    from django.http import HttpResponse
+
+    request = rf.get("/contact/")
+    request.META["CSRF_COOKIE"] = "b" * 32
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    assert pagecache.shareable_content(request, HttpResponse("<p>" + "b" * 32 + "</p>")) is None
+    odd_field = HttpResponse('<input name="csrfmiddlewaretoken" value="not-a-token-of-this-visitor">')
+    assert pagecache.shareable_content(request, odd_field) is None
+    assert pagecache.response_is_cacheable(request, odd_field) == (False, "csrf token")
 
 
 def test_posts_and_account_pages_never_touch_the_cache(page):
@@ -226,3 +279,34 @@ def test_head_requests_are_answered_from_the_cache_but_never_fill_it(page):
     assert client.get(page.url)[pagecache.HEADER] == "miss"
     head = client.head(page.url)
     assert head.status_code == 200 and head[pagecache.HEADER] == "hit"
+
+
+def test_the_file_cache_on_dev_shm_gives_every_worker_the_pages_one_worker_stored(page, settings, tmp_path):
+    import threading
+
+    settings.CACHES = {"default": LOCMEM, "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                                   "LOCATION": str(tmp_path / "pages")}}
+    settings.PAGE_CACHE_STAMP_FILE = str(tmp_path / "pages.stamp")
+    assert Client().get(page.url)[pagecache.HEADER] == "miss"
+    assert list((tmp_path / "pages").glob("*.djcache"))
+    # Another thread has its own cache object (as another process would): it reads the same files.
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(Client().get(page.url)[pagecache.HEADER]))
+    thread.start()
+    thread.join()
+    assert answers == ["hit"]
+    pagecache.invalidate()
+    assert Client().get(page.url)[pagecache.HEADER] == "miss"
+
+
+def test_gunicorn_clears_the_page_cache_when_it_starts(page, settings, tmp_path):
+    import runpy
+    from pathlib import Path
+
+    settings.PAGE_CACHE_STAMP_FILE = str(tmp_path / "pages.stamp")
+    client = Client()
+    client.get(page.url)
+    assert client.get(page.url)[pagecache.HEADER] == "hit"
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "config" / "gunicorn.conf.py"))
+    config["on_starting"](server=None)
+    assert client.get(page.url)[pagecache.HEADER] == "miss"

@@ -55,3 +55,44 @@ def test_map_tile_host_comes_from_the_setting():
 
     assert _origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png") == "https://*.tile.openstreetmap.org"
     assert _origin("https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png") == "https://service.pdok.nl"
+
+
+def test_the_memoised_policy_is_the_one_django_csp_builds_and_follows_the_settings(client, home_page, settings):
+    from csp.utils import build_policy
+
+    assert client.get("/")["Content-Security-Policy"] == build_policy()
+    assert client.get("/admin/login/")["Content-Security-Policy"] == build_policy(config=settings.ADMIN_CONTENT_SECURITY_POLICY)
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    response = client.get("/")
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'"
+
+
+def test_a_views_own_policy_and_nonce_still_win(rf, settings):
+    from csp.constants import NONCE
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    from operations.middleware import ContentSecurityPolicyMiddleware
+
+    @csp_update({"img-src": ["https://beeld.example.nl"]})
+    def updated(request):
+        return HttpResponse("ok")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("ok")
+
+    def with_nonce(request):
+        return HttpResponse(str(request.csp_nonce))
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": ["'self'", NONCE]}}
+    for view, check in (
+        (updated, lambda r: "https://beeld.example.nl" in r["Content-Security-Policy"]),
+        (exempt, lambda r: "Content-Security-Policy" not in r),
+        (with_nonce, lambda r: f"'nonce-{r.content.decode()}'" in r["Content-Security-Policy"]),
+    ):
+        request = rf.get("/")
+        middleware = ContentSecurityPolicyMiddleware(view)
+        assert check(middleware(request)), view.__name__

@@ -140,7 +140,7 @@ def test_search_engine_down_falls_back_to_the_database_with_a_notice(client, con
     unreachable = "http://127.0.0.1:9"
     settings.ELASTICSEARCH_URL = unreachable
     settings.WAGTAILSEARCH_BACKENDS = {"default": {
-        "BACKEND": "wagtail.search.backends.elasticsearch8", "URLS": [unreachable], "INDEX": "dichtbij_test",
+        "BACKEND": "search.engine_backend", "URLS": [unreachable], "INDEX": "dichtbij_test",
         "TIMEOUT": 2, "OPTIONS": {"max_retries": 0, "retry_on_timeout": False}}}
     response = get(client, q="mantelzorg")
     assert response.status_code == 200
