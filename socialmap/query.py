@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import CharField, Value
 from django.utils.translation import gettext as _
 
 from search.facilities import FACET_GROUPS, SORTS, FacilityQuery
@@ -30,14 +29,10 @@ def known_codes():
     from .models import Area, TaxonomyTerm
 
     codes = {group: {} for group in FACET_GROUPS}
-    # One query for both small tables (every map request parses its state): terms as (taxonomy, code, "").
-    terms = TaxonomyTerm.objects.annotate(none=Value("", output_field=CharField())).values_list("taxonomy", "code", "none").order_by()
-    areas = Area.objects.filter(kind__in=["gebied", "wijk", "dorp"]).values_list("kind", "slug", "cbs_code").order_by()
-    rows = list(terms.union(areas, all=True))
-    for kind, slug, cbs_code in rows:
-        if kind not in ("gebied", "wijk", "dorp"):
-            codes.setdefault(kind, {})[slug] = slug
-        elif kind == "gebied":
+    for taxonomy, code in TaxonomyTerm.objects.values_list("taxonomy", "code"):
+        codes.setdefault(taxonomy, {})[code] = code
+    for kind, slug, cbs_code in Area.objects.filter(kind__in=["gebied", "wijk", "dorp"]).values_list("kind", "slug", "cbs_code"):
+        if kind == "gebied":
             codes["gebied"][slug] = slug
         else:
             codes["wijk"][slug] = cbs_code or slug
