@@ -135,6 +135,11 @@ def main():
                    show_bytes=True)
             report("GeoJSON zoom 13 + levensdomein filter", measure(client, page.url + "geojson/", {
                 "zoom": 13, "bbox": viewport_bbox(*CENTRE, 13), "levensdomein": "wonen"}, args.runs), show_bytes=True)
+            # A search on the map: text and a facet (text needs the search index: generate with "search" in --parts).
+            for zoom in (10, 13, 16):
+                report(f"GeoJSON zoom {zoom} + q=hulp + levensdomein", measure(client, page.url + "geojson/", {
+                    "zoom": zoom, "bbox": viewport_bbox(*CENTRE, zoom), "q": "hulp", "levensdomein": "wonen"}, args.runs),
+                    show_bytes=True)
         if "detail" in args.parts:
             slugs = list(Facility.objects.filter(slug__startswith="bench-").values_list("slug", flat=True)[:5])
             detail = [measure(client, f"{page.url}{slug}/", {}, max(2, args.runs // len(slugs))) for slug in slugs]

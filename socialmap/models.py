@@ -284,6 +284,10 @@ class Facility(SnippetBase):
     # (signals and refresh_map_positions) so the map can cluster 100,000 facilities without joining.
     map_latitude = models.FloatField(null=True, blank=True, editable=False)
     map_longitude = models.FloatField(null=True, blank=True, editable=False)
+    # The same position as whole Web Mercator pixels at zoom 22 (socialmap.mapdata.WORLD_PX wide), so a
+    # map grid cell at any zoom is an integer division of an indexed column (see socialmap.mapdata).
+    map_x = models.IntegerField(null=True, blank=True, editable=False)
+    map_y = models.IntegerField(null=True, blank=True, editable=False)
 
     base_form_class = FacilityAdminForm
 
@@ -324,7 +328,23 @@ class Facility(SnippetBase):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         ordering = ["name"]
-        indexes = [models.Index(fields=["map_latitude", "map_longitude"], name="socialmap_facility_mappos")]
+        indexes = [
+            models.Index(fields=["map_latitude", "map_longitude"], name="socialmap_facility_mappos"),
+            # The map's viewport and grid without filters: an index-only scan of the published, placed
+            # facilities (INCLUDE is PostgreSQL's; SQLite gets the partial index without it).
+            models.Index(
+                fields=["map_x", "map_y"], include=["map_latitude", "map_longitude", "id"], name="socialmap_facility_mappx",
+                condition=models.Q(live=True, status="active", map_x__isnull=False),
+            ),
+            # The public facilities in a MapCell (socialmap.mapdata.map_cell_expressions; 2**14 is MAP_CELL_PX).
+            models.Index(
+                models.ExpressionWrapper(models.F("map_x") / models.Value(2**14), output_field=models.IntegerField()),
+                models.ExpressionWrapper(models.F("map_y") / models.Value(2**14), output_field=models.IntegerField()),
+                name="socialmap_facility_mapcell", condition=models.Q(live=True, status="active", map_x__isnull=False),
+            ),
+            # The public facilities without a map position, counted for the map's total.
+            models.Index(fields=["id"], name="socialmap_facility_unplaced", condition=models.Q(live=True, status="active", map_x__isnull=True)),
+        ]
 
     def __str__(self):
         return self.name
@@ -332,12 +352,14 @@ class Facility(SnippetBase):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._unique_slug()
+        from .mapdata import map_cells_of, refresh_map_positions
+
+        # The map square the facility was counted in before (the content saved may be older than that).
+        before = map_cells_of([self.pk]) if self.pk and not self._state.adding else set()
         super().save(*args, **kwargs)
         # After the locations (child relations) are saved too: the stored map position may come from an
         # older revision's content, so it is set again from the database.
-        from .mapdata import refresh_map_positions
-
-        refresh_map_positions([self.pk])
+        refresh_map_positions([self.pk], also_cells=before)
 
     def _unique_slug(self):
         base = slugify(self.name)[:100] or "voorziening"
@@ -529,3 +551,29 @@ class SocialMapPage(OneQueryViewRestrictionsMixin, RoutablePageMixin, Page):
 
 
 from .reports import FacilityReport  # noqa: E402,F401
+
+
+class MapCell(models.Model):
+    """Derived data for the map (socialmap.mapdata): per square of MAP_CELL_PX pixels at zoom 22 (cx, cy:
+    Facility.map_x/map_y divided by it), the public facilities placed in it, counted and summed, so a
+    zoomed-out map without filters adds up a few thousand squares instead of every facility. Kept by
+    socialmap.mapdata.refresh_map_positions (facility saves, location changes, imports, bulk generation);
+    `refresh_map_cells()` rebuilds it whole. Not edited by anyone."""
+
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    count = models.PositiveIntegerField()
+    sum_lat = models.FloatField()
+    sum_lng = models.FloatField()
+    min_lat = models.FloatField()
+    max_lat = models.FloatField()
+    min_lng = models.FloatField()
+    max_lng = models.FloatField()
+    px = models.IntegerField()  # the smallest map_x and map_y in it: where its only facility is, when it has one
+    py = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cx", "cy"], name="socialmap_mapcell_unique")]
+
+    def __str__(self):
+        return f"{self.cx}/{self.cy}: {self.count}"

@@ -21,7 +21,7 @@ from search.facilities import search_facilities
 from . import public
 from .clustering import Point, clamp_zoom, cluster_points, feature_collection, parse_bbox
 from .forms import FacilityReportForm
-from .mapdata import features_count, map_features
+from .mapdata import features_count, map_features, text_restriction
 from .query import RADIUS_CHOICES, parse_map_search
 
 logger = logging.getLogger(__name__)
@@ -140,17 +140,20 @@ def social_map(request, page):
 def map_geojson(request, page):
     """GeoJSON of the current query inside the map's viewport (bbox, zoom), clustered on the server.
 
-    Without search text the database does the filtering and the clustering (socialmap.mapdata), so the
-    time does not grow with the number of facilities outside the viewport. Text needs the search backend
-    (relevance, synonyms, typos); its hits are bounded by the backend's candidates and clustered here."""
+    The database does the filtering and the clustering (socialmap.mapdata), so the time does not grow with
+    the number of facilities outside the viewport; search text restricts the facilities through the
+    database search's own matching (synonyms, typos; relevance does not matter on a map). Only a search
+    backend outside the database (Elasticsearch) has its hits loaded and clustered here."""
     state = parse_map_search(request.GET)
     zoom = clamp_zoom(request.GET.get("zoom"))
     if zoom is None:
         zoom = 12
     bbox = parse_bbox(request.GET.get("bbox", ""))
     base_url = page.url
-    if state.text:
-        result = search_facilities(state.to_query())
+    query = state.to_query()
+    text = text_restriction(state.text, near=query.near) if state.text else None
+    if state.text and text is None:  # a search backend outside the database (Elasticsearch)
+        result = search_facilities(query)
         points = [
             Point(hit.location.latitude, hit.location.longitude, str(hit.facility.pk), hit.facility.name, f"{base_url}{hit.facility.slug}/")
             for hit in result.hits
@@ -159,9 +162,8 @@ def map_geojson(request, page):
         features = cluster_points(points, zoom, bbox)
         total, mapped = result.total, features_count(features)
     else:
-        query = state.to_query()
         features, total, mapped = map_features(query.filters, query.near, query.radius_km, zoom, bbox,
-                                               facility_url=lambda slug: f"{base_url}{slug}/")
+                                               facility_url=lambda slug: f"{base_url}{slug}/", text=text)
     collection = feature_collection(features, total=total, mapped=mapped, zoom=zoom)
     response = JsonResponse(collection, json_dumps_params={"separators": (",", ":"), "ensure_ascii": False})
     response["Content-Type"] = "application/geo+json"
