@@ -289,7 +289,11 @@ class SQLiteFacilityBackend(DatabaseFacilityBackend):
 
 
 class PostgresFacilityBackend(DatabaseFacilityBackend):
-    """PostgreSQL full text: a generated tsvector (weights A-D) with a GIN index; ts_rank_cd ranks the candidates."""
+    """PostgreSQL full text: a generated tsvector (weights A-D) with a GIN index; ts_rank ranks the candidates.
+
+    ts_rank and not ts_rank_cd: the rank only chooses which RESCORE candidates search.ranking orders (with
+    fewer matches it orders them all), and ts_rank_cd's cover density cost 8 us per matched document
+    (450 ms for the 55,000 documents 'mantelzorg' matches at 100,000 facilities) against 0.6 us."""
 
     name = "postgresql"
 
@@ -299,7 +303,7 @@ class PostgresFacilityBackend(DatabaseFacilityBackend):
             "from_sql": f"{sqlsearch.DOCUMENT} d", "from_params": [],
             "where_sql": "d.tsv @@ to_tsquery('simple', %s)", "where_params": [expression],
             "rank_join": f"JOIN {sqlsearch.DOCUMENT} d ON d.id = m.doc_id", "rank_join_params": [],
-            "rank": "CAST(ts_rank_cd('{0.2, 0.4, 0.6, 1.0}', d.tsv, to_tsquery('simple', %s)) AS double precision)",
+            "rank": "CAST(ts_rank('{0.2, 0.4, 0.6, 1.0}', d.tsv, to_tsquery('simple', %s)) AS double precision)",
             "rank_params": [expression],
         }
 

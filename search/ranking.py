@@ -1,7 +1,7 @@
 """Scoring search documents against a parsed query (the second stage of the database backends).
 
 The database finds candidates with its own full-text index and ranking (FTS5 bm25 with column weights on
-SQLite, ts_rank_cd with weights A-D on PostgreSQL) and hands over the best few thousand; this module
+SQLite, ts_rank with weights A-D on PostgreSQL) and hands over the best few thousand; this module
 scores them the same way on every database, so SQLite and PostgreSQL rank alike:
 
     concept score  = best alternative: weight x mean over its terms of idf(term) x BM25F-like field sum

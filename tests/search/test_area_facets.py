@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from search.facilities import FacilityQuery, search_facilities
-from socialmap.models import Area
+from socialmap.models import Area, Location, ServiceAtLocation
 from tests.search.factories import index_all, make_facility
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,33 @@ def test_area_facet_counts_equal_the_results_of_that_filter(facilities, group):
     for value in facets:
         filtered = search_facilities(FacilityQuery(filters={group: [value.code]}))
         assert value.count == len(filtered.hits), value
+
+
+@pytest.fixture
+def mixed_areas(facilities):
+    """Beside the single-area facilities: facilities whose areas overlap (a location in a wijk and serving its
+    gebied; two locations in one wijk), counted once per area however they reach it. All mention 'hulp'."""
+    emmerhout = Area.objects.get(name="Emmerhout")
+    both = make_facility("Buurthulp Emmerhout", "Hulp van buren.", terms=[("doelgroep", "ouderen")], area=emmerhout, lat=52.79, lng=6.94)
+    both.areas_served.set([emmerhout.parent])
+    both.save()
+    twice = make_facility("Klushulp", "Hulp bij klussen.", terms=[("doelgroep", "ouderen")], area=emmerhout, lat=52.791, lng=6.941)
+    second = Location.objects.create(name="Tweede werkplaats", city="Emmen", latitude=52.792, longitude=6.942, area=emmerhout, live=True)
+    ServiceAtLocation.objects.create(facility=twice, location=second)
+    twice.save()
+    make_facility("Tuinhulp", "Hulp in de tuin.", terms=[("doelgroep", "jongeren")], area="Klazienaveen", lat=52.727, lng=6.985)
+    index_all()
+
+
+@pytest.mark.parametrize("group", ["gebied", "wijk"])
+@pytest.mark.parametrize("filters", [{}, {"doelgroep": ["ouderen"]}])
+def test_area_facet_counts_with_text_equal_the_results_of_that_filter(mixed_areas, group, filters):
+    # With text, PostgreSQL counts from the matched search documents' area arrays (search.sqlsearch).
+    facets = search_facilities(FacilityQuery(text="hulp", filters=filters)).facets[group]
+    assert sum(value.count for value in facets) >= 2
+    for value in facets:
+        filtered = search_facilities(FacilityQuery(text="hulp", filters={**filters, group: [value.code]}))
+        assert value.count == filtered.total == len(filtered.hits), value
 
 
 def test_area_facets_do_not_cost_a_query_per_area(facilities):
