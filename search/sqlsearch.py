@@ -372,8 +372,12 @@ def documents_cte(match, query, filters, radius, with_facets):
         select.append("CAST(%s AS double precision) AS coverage")
         params.append(conditions[0][1] / total_importance if conditions else 1.0)
     select += ["d.term_arr AS term_arr", "d.loc_areas AS loc_areas", "d.served_areas AS served_areas"]
-    # The rank on the row the index found: joining the documents again for it read all 100,000 of them.
+    # The rank on the row the index found (joining the documents again for it read all 100,000 of them),
+    # only for rows that pass every filter: the others count in a facet but are never ordered.
     rank, rank_params = document_rank_sql(match)
+    if filters:
+        rank = f"CASE WHEN {' AND '.join(c for c, _ in filters.values())} THEN {rank} END"
+        rank_params = [p for _, cparams in filters.values() for p in cparams] + rank_params
     select.append(f"{rank} AS doc_rank")
     params += rank_params
     for group, (condition, cparams) in filters.items():
