@@ -486,10 +486,11 @@ def _finish(match, query, order, limit, offset, catalogue, with_facets, with_tot
             # unnest() in the select list: one pass over m, counted per term and combination of filter flags
             # (a few dozen groups); only those groups meet the (small) term table for the per-group rule.
             flags = "".join(f", m.p_{g}" for g in filters)
+            x_flags = flags.replace("m.p_", "x.p_")
             branches.append(
                 f"SELECT 'term', NULL, NULL, NULL, NULL, NULL, ft.term_id, NULL, SUM(ft.n) FROM "
-                f"(SELECT x.term_id{flags.replace('m.p_', 'x.p_')}, COUNT(*) AS n FROM "
-                f"(SELECT unnest(m.term_arr) AS term_id{flags} FROM m) x GROUP BY x.term_id{flags.replace('m.p_', 'x.p_')}) ft "
+                f"(SELECT x.term_id{x_flags}, COUNT(*) AS n FROM "
+                f"(SELECT unnest(m.term_arr) AS term_id{flags} FROM m) x GROUP BY x.term_id{x_flags}) ft "
                 f"JOIN {TAXONOMY_TERM} t ON t.id = ft.term_id "
                 f"WHERE CASE t.taxonomy {cases.replace('m.p_', 'ft.p_')} ELSE (1 = 0) END GROUP BY ft.term_id"
             )
@@ -521,11 +522,6 @@ def _finish(match, query, order, limit, offset, catalogue, with_facets, with_tot
                 f"UNION ALL SELECT m.id, a.id, a.parent_id, CASE WHEN {wijk} THEN 1 ELSE 0 END, CASE WHEN {gebied} THEN 1 ELSE 0 END "
                 f"FROM m JOIN {AREAS_SERVED} fa ON fa.facility_id = m.id JOIN {AREA} a ON a.id = fa.area_id WHERE {wijk} OR {gebied}) z)"
             )
-        pairs = (
-            "SELECT 'wijk' AS kind, fid, area_id FROM located WHERE ok_w = 1 {and_} "
-            "UNION SELECT 'gebied', fid, parent_id FROM located WHERE ok_g = 1 AND parent_id IS NOT NULL {and_} "
-            "UNION SELECT 'gebied', fid, area_id FROM located WHERE ok_g = 1 {and_}"
-        )
         # A facility with one area (most of them) cannot give the same pair twice (an area is not its own
         # parent): those are counted per area without the deduplicating UNION, which hashed every pair
         # (270 ms for 55,000 matches, 420 ms for the 100,000 of the unfiltered list); only facilities with
@@ -539,8 +535,11 @@ def _finish(match, query, order, limit, offset, catalogue, with_facets, with_tot
             "SELECT 'wijk' AS kind, area_id, w AS n FROM single_area "
             "UNION ALL SELECT 'gebied', parent_id, g FROM single_area WHERE parent_id IS NOT NULL "
             "UNION ALL SELECT 'gebied', area_id, g FROM single_area "
-            "UNION ALL SELECT y.kind, y.area_id, COUNT(*) FROM (" + pairs.format(and_="AND NOT single") + ") y "
-            "GROUP BY y.kind, y.area_id"
+            "UNION ALL SELECT y.kind, y.area_id, COUNT(*) FROM ("
+            "SELECT 'wijk' AS kind, fid, area_id FROM located WHERE ok_w = 1 AND NOT single "
+            "UNION SELECT 'gebied', fid, parent_id FROM located WHERE ok_g = 1 AND parent_id IS NOT NULL AND NOT single "
+            "UNION SELECT 'gebied', fid, area_id FROM located WHERE ok_g = 1 AND NOT single"
+            ") y GROUP BY y.kind, y.area_id"
             ") x GROUP BY x.kind, x.area_id HAVING SUM(x.n) > 0"
         )
     statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(branches)
